@@ -1,0 +1,59 @@
+/**
+ * Errors a user is meant to read. Scripts print `message` as one paragraph (no stack trace) and exit with
+ * `exitCode`; anything that is not a `SparkifyError` is a bug and is printed with its stack.
+ */
+export class SparkifyError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = 1,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags, settings or paths: the user must change what they asked for. Exit code 2. */
+export class ConfigError extends SparkifyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 2, options);
+  }
+}
+
+/** SQL the local translator does not understand; names the construct. */
+export class TranslationError extends SparkifyError {}
+
+/** One row a COPY rejected, as `sys_load_error_detail` records it. */
+export interface LoadReject {
+  readonly file: string;
+  readonly line: number;
+  readonly column: string;
+  readonly reason: string;
+  readonly rawValue: string;
+}
+
+/** A COPY that failed: too many rejected rows, zero rows read, or a file it could not read. */
+export class LoadError extends SparkifyError {
+  constructor(
+    message: string,
+    readonly table: string,
+    readonly rejects: readonly LoadReject[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, 1, options);
+  }
+}
+
+/** A statement the warehouse refused or that failed while running. */
+export class StatementError extends SparkifyError {
+  constructor(
+    message: string,
+    readonly sql: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 1, options);
+  }
+}
+
+/** A data quality check that found bad rows; the previous star tables stay in place. */
+export class QualityCheckError extends SparkifyError {}
