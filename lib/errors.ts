@@ -25,10 +25,16 @@ export class TranslationError extends SparkifyError {}
 
 /** One row a COPY rejected, as `sys_load_error_detail` records it. */
 export interface LoadReject {
+  /** The object's S3 URI, as Redshift reports it. */
   readonly file: string;
+  /** For JSON, the last line of the rejected record. */
   readonly line: number;
+  /** The column whose value was rejected; empty when the record itself is unreadable. */
   readonly column: string;
   readonly reason: string;
+  /** Redshift's load error code (for example 1204: string longer than the column). */
+  readonly code: number;
+  /** The rejected value, or the start of the unreadable record. */
   readonly rawValue: string;
 }
 

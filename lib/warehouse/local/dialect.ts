@@ -1,0 +1,345 @@
+/**
+ * Translates one Redshift statement into the Postgres that PGlite runs. Only what Postgres lacks is
+ * rewritten; Redshift-only constructs with no faithful translation, and Postgres-only constructs that
+ * Redshift would refuse, are errors that name the construct — never a silent pass.
+ *
+ * What changes, and why it is faithful:
+ * - DISTSTYLE, DISTKEY, SORTKEY, ENCODE, BACKUP: physical layout only; dropped.
+ * - PRIMARY KEY, UNIQUE, REFERENCES, FOREIGN KEY: Redshift declares but never enforces them, so they are
+ *   dropped here too (Postgres would enforce them and accept less than Redshift does). NOT NULL is kept:
+ *   Redshift enforces it.
+ * - IDENTITY(seed, step) → GENERATED … AS IDENTITY (START WITH seed INCREMENT BY step).
+ * - VARCHAR(MAX) → VARCHAR(65535); TEXT → VARCHAR(256) and BPCHAR → CHAR(256), as Redshift defines them.
+ * - GETDATE() → the statement's start to the second; SYSDATE → the transaction's start; NVL → COALESCE;
+ *   NVL2 → CASE; LEN → LENGTH; DATEADD → interval arithmetic; DATE_PART/EXTRACT date parts given as bare
+ *   words or Redshift's abbreviations → Postgres's names.
+ */
+import { TranslationError } from '../../errors';
+import { type Token, isWord, significant, tokenize } from '../sql-lexer';
+
+/** Redshift date-part names and abbreviations, by the Postgres name they mean. */
+const DATE_PARTS: Record<string, string> = {};
+for (const [pg, names] of Object.entries({
+  millennium: ['millennium', 'millennia', 'mil', 'mils'],
+  century: ['century', 'centuries', 'c', 'cent', 'cents'],
+  decade: ['decade', 'decades', 'dec', 'decs'],
+  epoch: ['epoch'],
+  year: ['year', 'years', 'y', 'yr', 'yrs'],
+  quarter: ['quarter', 'quarters', 'qtr', 'qtrs'],
+  month: ['month', 'months', 'mon', 'mons'],
+  week: ['week', 'weeks', 'w'],
+  dow: ['dayofweek', 'dow', 'dw', 'weekday'],
+  doy: ['dayofyear', 'doy', 'dy', 'yearday'],
+  day: ['day', 'days', 'd'],
+  hour: ['hour', 'hours', 'h', 'hr', 'hrs'],
+  minute: ['minute', 'minutes', 'm', 'min', 'mins'],
+  second: ['second', 'seconds', 's', 'sec', 'secs'],
+  milliseconds: ['millisecond', 'milliseconds', 'ms', 'msec', 'msecs', 'msecond', 'mseconds', 'millisec', 'millisecs', 'millisecon'],
+  microseconds: ['microsecond', 'microseconds', 'microsec', 'microsecs', 'microsecond', 'usecond', 'useconds', 'us', 'usec', 'usecs'],
+})) {
+  for (const name of names) DATE_PARTS[name] = pg;
+}
+
+/** Redshift-only functions and keywords that have no faithful translation here. */
+const UNSUPPORTED_FUNCTIONS = new Set([
+  'DATEDIFF', 'CONVERT_TIMEZONE', 'LISTAGG', 'MEDIAN', 'APPROXIMATE', 'STRTOL', 'FNV_HASH', 'JSON_EXTRACT_PATH_TEXT',
+  'JSON_PARSE', 'GETDATE_UTC', 'RATIO_TO_REPORT', 'HLL', 'HLL_CREATE_SKETCH',
+]);
+const UNSUPPORTED_TYPES = new Set(['SUPER', 'HLLSKETCH', 'GEOMETRY', 'GEOGRAPHY', 'VARBYTE', 'VARBINARY']);
+/** Postgres accepts these but Redshift refuses them: refusing them locally keeps sql/ runnable on Redshift. */
+const POSTGRES_ONLY_WORDS = new Set(['RETURNING', 'SERIAL', 'BIGSERIAL', 'SMALLSERIAL', 'JSONB', 'GENERATE_SERIES', 'LATERAL']);
+const UNSUPPORTED_STATEMENTS = ['UNLOAD', 'VACUUM', 'GRANT', 'REVOKE', 'CREATE EXTERNAL', 'CREATE LIBRARY', 'ALTER DATASHARE', 'CREATE DATASHARE'];
+
+export function translate(sql: string): string {
+  const tokens = tokenize(sql);
+  const sig = significant(tokens);
+  const head = sig.slice(0, 2).map((t) => t.text.toUpperCase());
+  for (const statement of UNSUPPORTED_STATEMENTS) {
+    const words = statement.split(' ');
+    if (words.every((w, i) => head[i] === w)) fail(statement, 'is a Redshift statement the local warehouse cannot run');
+  }
+  if (isWord(sig[0], 'COPY')) {
+    fail('COPY', 'must be run through the local warehouse, which emulates it; it cannot be translated to SQL');
+  }
+  checkUnsupported(sig);
+  const create = createTableStart(tokens);
+  return create === undefined ? rewrite(tokens) : rewriteCreateTable(tokens, create);
+}
+
+function fail(construct: string, why: string): never {
+  throw new TranslationError(
+    `The local warehouse cannot translate ${construct}: it ${why}. ` +
+      'Rewrite the statement without it, or run it on the Redshift target.',
+  );
+}
+
+function checkUnsupported(sig: readonly Token[]): void {
+  sig.forEach((token, i) => {
+    if (token.kind !== 'word') return;
+    const word = token.text.toUpperCase();
+    const next = sig[i + 1];
+    const isCall = next?.kind === 'op' && next.text === '(';
+    if (isCall && UNSUPPORTED_FUNCTIONS.has(word)) fail(`${word}()`, 'is a Redshift function with no faithful Postgres translation here');
+    if (word === 'APPROXIMATE') fail('APPROXIMATE', 'is a Redshift-only aggregate modifier');
+    if (UNSUPPORTED_TYPES.has(word)) fail(`the ${word} type`, 'has no Postgres equivalent here');
+    if (POSTGRES_ONLY_WORDS.has(word)) fail(word, 'is Postgres syntax that Redshift refuses');
+    if (word === 'ON' && isWord(next, 'CONFLICT')) fail('ON CONFLICT', 'is Postgres syntax that Redshift refuses');
+    if (word === 'TOP' && isWord(sig[i - 1], 'SELECT', 'DISTINCT')) fail('SELECT TOP', 'is Redshift syntax; use LIMIT, which both accept');
+    if (word === 'QUALIFY' || word === 'PIVOT' || word === 'UNPIVOT') fail(word, 'is Redshift syntax with no translation here');
+  });
+}
+
+/** Index in `tokens` of a plain rewrite's next significant token at or after `from`. */
+function nextSig(tokens: readonly Token[], from: number): number {
+  let i = from;
+  while (i < tokens.length && (tokens[i]!.kind === 'space' || tokens[i]!.kind === 'comment')) i++;
+  return i;
+}
+
+function prevSig(tokens: readonly Token[], from: number): number {
+  let i = from;
+  while (i >= 0 && (tokens[i]!.kind === 'space' || tokens[i]!.kind === 'comment')) i--;
+  return i;
+}
+
+function isOp(token: Token | undefined, text: string): boolean {
+  return token !== undefined && token.kind === 'op' && token.text === text;
+}
+
+/** Index of the `)` that closes the `(` at `open`. */
+function closingParen(tokens: readonly Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (isOp(tokens[i], '(')) depth++;
+    else if (isOp(tokens[i], ')') && --depth === 0) return i;
+  }
+  throw new TranslationError(`Unbalanced parentheses in the statement near "${tokens[open]!.text}…" (offset ${tokens[open]!.offset}).`);
+}
+
+/** Splits tokens[from, to) on top-level commas. */
+function splitOnCommas(tokens: readonly Token[], from: number, to: number): Token[][] {
+  const parts: Token[][] = [[]];
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!;
+    if (isOp(t, '(')) depth++;
+    if (isOp(t, ')')) depth--;
+    if (depth === 0 && isOp(t, ',')) parts.push([]);
+    else parts[parts.length - 1]!.push(t);
+  }
+  return parts;
+}
+
+function text(tokens: readonly Token[]): string {
+  return tokens.map((t) => t.text).join('');
+}
+
+function datePart(token: Token | undefined, fn: string): string {
+  const name = token?.kind === 'string' ? token.text.slice(1, -1) : token?.kind === 'word' ? token.text : '';
+  const pg = DATE_PARTS[name.toLowerCase()];
+  if (pg === undefined) fail(`${fn}(${token?.text ?? ''}, …)`, `names a date part (${token?.text ?? 'nothing'}) Redshift does not define`);
+  return pg;
+}
+
+/** Rewrites expressions and types in a token run; recursive for function arguments. */
+function rewrite(tokens: readonly Token[]): string {
+  let out = '';
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'word') {
+      out += t.text;
+      continue;
+    }
+    const word = t.text.toUpperCase();
+    const after = nextSig(tokens, i + 1);
+    const callOpen = isOp(tokens[after], '(') ? after : -1;
+    const qualified = isOp(tokens[prevSig(tokens, i - 1)], '.');
+    if (qualified) {
+      out += t.text;
+      continue;
+    }
+    if (callOpen >= 0) {
+      const close = closingParen(tokens, callOpen);
+      const args = splitOnCommas(tokens, callOpen + 1, close);
+      const arg = (k: number) => rewrite(args[k] ?? []).trim();
+      const call = (): string | undefined => {
+        switch (word) {
+          case 'GETDATE':
+            return "DATE_TRUNC('second', STATEMENT_TIMESTAMP()::TIMESTAMP)";
+          case 'NVL':
+            return `COALESCE(${args.map((_, k) => arg(k)).join(', ')})`;
+          case 'NVL2':
+            if (args.length !== 3) fail('NVL2', 'takes exactly three arguments');
+            return `(CASE WHEN (${arg(0)}) IS NOT NULL THEN (${arg(1)}) ELSE (${arg(2)}) END)`;
+          case 'LEN':
+            return `LENGTH(${arg(0)})`;
+          case 'DATE_PART':
+          case 'DATEPART':
+            return `DATE_PART('${datePart(significant(args[0] ?? [])[0], word)}', ${arg(1)})`;
+          case 'EXTRACT': {
+            const inner = significant(tokens.slice(callOpen + 1, close));
+            if (!isWord(inner[1], 'FROM')) return undefined;
+            const fromAt = tokens.indexOf(inner[1]!);
+            return `EXTRACT(${datePart(inner[0], word)} FROM ${rewrite(tokens.slice(fromAt + 1, close)).trim()})`;
+          }
+          case 'DATEADD':
+            if (args.length !== 3) fail('DATEADD', 'takes exactly three arguments');
+            return `((${arg(2)}) + (${arg(1)}) * INTERVAL '1 ${datePart(significant(args[0] ?? [])[0], word)}')`;
+          case 'VARCHAR':
+          case 'NVARCHAR':
+          case 'CHARACTER':
+            if (args.length === 1 && isWord(significant(args[0]!)[0], 'MAX')) return `VARCHAR(65535)`;
+            return undefined;
+          default:
+            return undefined;
+        }
+      };
+      const replaced = call();
+      if (replaced !== undefined) {
+        out += replaced;
+        i = close;
+        continue;
+      }
+      // `CHARACTER VARYING(MAX)`
+      if (word === 'VARYING' && isWord(significant(tokens.slice(callOpen + 1, close))[0], 'MAX')) {
+        out += 'VARYING(65535)';
+        i = close;
+        continue;
+      }
+    }
+    if (word === 'SYSDATE') out += 'LOCALTIMESTAMP';
+    else if (word === 'NVARCHAR') out += 'VARCHAR';
+    else if (word === 'NCHAR') out += 'CHAR';
+    else out += t.text;
+  }
+  return out;
+}
+
+interface CreateTableStart {
+  /** Index of the `(` that opens the column list, or -1 for CREATE TABLE … AS. */
+  readonly open: number;
+  /** Index of the token after the table name. */
+  readonly afterName: number;
+}
+
+/** Recognises CREATE [TEMP] TABLE [IF NOT EXISTS] name, and where its body starts. */
+function createTableStart(tokens: readonly Token[]): CreateTableStart | undefined {
+  const sig = significant(tokens);
+  let k = 0;
+  if (!isWord(sig[k++], 'CREATE')) return undefined;
+  if (isWord(sig[k], 'LOCAL')) k++;
+  if (isWord(sig[k], 'TEMP', 'TEMPORARY')) k++;
+  if (!isWord(sig[k++], 'TABLE')) return undefined;
+  if (isWord(sig[k], 'IF')) k += 3;
+  k++; // the name
+  while (isOp(sig[k], '.')) k += 2; // schema.name
+  const afterName = sig[k] === undefined ? tokens.length : tokens.indexOf(sig[k]!);
+  return { open: isOp(sig[k], '(') ? afterName : -1, afterName };
+}
+
+/** Table attributes: DISTSTYLE x, DISTKEY (c), [COMPOUND|INTERLEAVED] SORTKEY (c, …) | SORTKEY AUTO, BACKUP x, ENCODE AUTO. */
+function dropTableAttributes(tokens: readonly Token[], from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!;
+    const word = t.kind === 'word' ? t.text.toUpperCase() : '';
+    if (word === 'COMPOUND' || word === 'INTERLEAVED') continue;
+    if (word === 'DISTSTYLE' || word === 'BACKUP' || word === 'ENCODE') {
+      i = nextSig(tokens, i + 1);
+      continue;
+    }
+    if (word === 'DISTKEY' || word === 'SORTKEY') {
+      const n = nextSig(tokens, i + 1);
+      i = isOp(tokens[n], '(') ? closingParen(tokens, n) : n; // SORTKEY AUTO
+      continue;
+    }
+    out += t.text;
+  }
+  return out;
+}
+
+function rewriteCreateTable(tokens: readonly Token[], start: CreateTableStart): string {
+  if (start.open < 0) {
+    // CREATE TABLE name [attributes] AS SELECT …
+    const as = tokens.findIndex((t, i) => i >= start.afterName && isWord(t, 'AS'));
+    if (as < 0) return rewrite(tokens);
+    return rewrite(tokens.slice(0, start.afterName)) + dropTableAttributes(tokens, start.afterName, as) + rewrite(tokens.slice(as));
+  }
+  const close = closingParen(tokens, start.open);
+  const elements = splitOnCommas(tokens, start.open + 1, close)
+    .map(rewriteTableElement)
+    .filter((e): e is string => e !== undefined);
+  return (
+    rewrite(tokens.slice(0, start.open)) +
+    '(' + elements.join(',') + '\n)' +
+    dropTableAttributes(tokens, close + 1, tokens.length)
+  );
+}
+
+/** One element of a column list: a column definition, a table constraint (dropped) or LIKE. */
+function rewriteTableElement(element: readonly Token[]): string | undefined {
+  const sig = significant(element);
+  if (isWord(sig[0], 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN')) return undefined;
+  if (isWord(sig[0], 'CHECK', 'EXCLUDE')) fail(sig[0]!.text.toUpperCase() + ' constraints', 'is not supported by Redshift');
+  if (isWord(sig[0], 'LIKE')) return rewrite(element);
+  let out = '';
+  for (let i = 0; i < element.length; i++) {
+    const t = element[i]!;
+    const word = t.kind === 'word' ? t.text.toUpperCase() : '';
+    const isName = t === sig[0];
+    const isType = t === sig[1];
+    if (!isName && (word === 'DISTKEY' || word === 'SORTKEY')) continue;
+    if (!isName && word === 'ENCODE') {
+      i = nextSig(element, i + 1);
+      continue;
+    }
+    if (!isName && word === 'PRIMARY') {
+      i = nextSig(element, i + 1); // KEY
+      continue;
+    }
+    if (!isName && word === 'UNIQUE') continue;
+    if (!isName && word === 'REFERENCES') {
+      i = nextSig(element, i + 1); // the table
+      const n = nextSig(element, i + 1);
+      if (isOp(element[n], '(')) i = closingParen(element, n);
+      continue;
+    }
+    if (!isName && word === 'IDENTITY') {
+      const open = nextSig(element, i + 1);
+      if (!isOp(element[open], '(')) fail('IDENTITY', 'needs (seed, step)');
+      const close = closingParen(element, open);
+      const [seed, step] = splitOnCommas(element, open + 1, close).map((a) => text(a).trim());
+      // Redshift's GENERATED BY DEFAULT AS IDENTITY(s, i) allows explicit values; plain IDENTITY does not.
+      const generated = /GENERATED\s+BY\s+DEFAULT\s+AS\s*$/i.test(out);
+      if (generated) out = out.replace(/GENERATED\s+BY\s+DEFAULT\s+AS\s*$/i, '');
+      out += `GENERATED ${generated ? 'BY DEFAULT' : 'ALWAYS'} AS IDENTITY (START WITH ${seed} INCREMENT BY ${step})`;
+      i = close;
+      continue;
+    }
+    if (isType && word === 'TEXT') out += 'VARCHAR(256)';
+    else if (isType && word === 'BPCHAR') out += 'CHAR(256)';
+    else if (!isName && (word === 'COLLATE')) {
+      i = nextSig(element, i + 1); // Redshift's CASE_SENSITIVE / CASE_INSENSITIVE
+    } else if (isName || t.kind === 'space' || t.kind === 'comment') out += t.text;
+    else {
+      // Everything else (types, DEFAULT expressions, NOT NULL) goes through the expression rewrites.
+      const end = nextStop(element, i);
+      out += rewrite(element.slice(i, end));
+      i = end - 1;
+    }
+  }
+  return out;
+}
+
+/** The end of a run of tokens that needs no column-attribute handling. */
+function nextStop(element: readonly Token[], from: number): number {
+  const attributes = ['DISTKEY', 'SORTKEY', 'ENCODE', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'IDENTITY', 'COLLATE', 'GENERATED'];
+  let depth = 0;
+  for (let i = from; i < element.length; i++) {
+    const t = element[i]!;
+    if (isOp(t, '(')) depth++;
+    if (isOp(t, ')')) depth--;
+    if (i > from && depth === 0 && t.kind === 'word' && attributes.includes(t.text.toUpperCase())) return i;
+  }
+  return element.length;
+}

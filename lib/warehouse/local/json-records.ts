@@ -1,0 +1,95 @@
+/**
+ * Reads the JSON records of one file the way Redshift's COPY does: a file holds JSON objects (or arrays)
+ * one after another, separated by whitespace; usually one per line, but an object may span lines.
+ * Each record carries the number of its LAST line, which is what sys_load_error_detail reports for JSON.
+ * A record that is not valid JSON is yielded as an error, so the loader can count it against MAXERROR.
+ */
+
+export type JsonRecord =
+  | { readonly ok: true; readonly value: unknown; readonly line: number }
+  | { readonly ok: false; readonly reason: string; readonly line: number; readonly raw: string };
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+
+export function* jsonRecords(text: string): Generator<JsonRecord> {
+  let pos = 0;
+  let line = 1;
+  while (pos < text.length) {
+    // Fast path: a whole record on one line, the shape of every log file.
+    const eol = text.indexOf('\n', pos);
+    const end = eol < 0 ? text.length : eol;
+    const content = text.slice(pos, end).trim();
+    if (content === '') {
+      pos = end + 1;
+      line++;
+      continue;
+    }
+    const first = content.charCodeAt(0);
+    const last = content.charCodeAt(content.length - 1);
+    if ((first === OPEN_BRACE && last === 0x7d) || (first === OPEN_BRACKET && last === 0x5d)) {
+      try {
+        yield { ok: true, value: JSON.parse(content), line };
+        pos = end + 1;
+        line++;
+        continue;
+      } catch {
+        // Maybe several records on one line, or a malformed one: the scanner below decides.
+      }
+    }
+    // Slow path: find where the value that starts here ends, across lines if need be.
+    const start = text.indexOf(content[0]!, pos);
+    const scan = scanValue(text, start);
+    const lastLine = line + countNewlines(text, pos, scan.end);
+    const raw = text.slice(start, scan.end);
+    if (scan.reason !== undefined) {
+      yield { ok: false, reason: scan.reason, line: lastLine, raw };
+    } else {
+      try {
+        yield { ok: true, value: JSON.parse(raw), line: lastLine };
+      } catch (e) {
+        yield { ok: false, reason: `Invalid JSON: ${(e as Error).message}`, line: lastLine, raw };
+      }
+    }
+    // Resume after the record; a broken record resumes at the next line so one bad line costs one record.
+    const resume = scan.reason !== undefined ? nextLine(text, start) : scan.end;
+    line += countNewlines(text, pos, resume);
+    pos = resume;
+  }
+}
+
+/** The end (exclusive) of the object or array starting at `start`, or why it has none. */
+function scanValue(text: string, start: number): { end: number; reason?: string } {
+  const c = text.charCodeAt(start);
+  if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
+    return { end: nextLine(text, start), reason: 'Invalid JSON: a record must be an object or an array' };
+  }
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === BACKSLASH) i++;
+      else if (ch === QUOTE) inString = false;
+    } else if (ch === QUOTE) inString = true;
+    else if (ch === OPEN_BRACE || ch === OPEN_BRACKET) depth++;
+    else if (ch === 0x7d || ch === 0x5d) {
+      if (--depth === 0) return { end: i + 1 };
+    }
+  }
+  return { end: text.length, reason: 'Invalid JSON: the record is not closed before the end of the file' };
+}
+
+function nextLine(text: string, from: number): number {
+  const eol = text.indexOf('\n', from);
+  return eol < 0 ? text.length : eol + 1;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === NEWLINE) n++;
+  return n;
+}

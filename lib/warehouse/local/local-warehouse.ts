@@ -1,0 +1,200 @@
+/**
+ * The local warehouse: PGlite (Postgres compiled to WebAssembly) kept on disk, so the mart persists between
+ * runs and can be queried later. Statements arrive in Redshift's dialect and are translated; COPY from S3 is
+ * emulated over local folders; rejected load rows are kept in a table named like Redshift's
+ * sys_load_error_detail, with the same columns, so the same query finds them on both targets.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction, types } from '@electric-sql/pglite';
+import { LoadError, type LoadReject, SparkifyError, StatementError } from '../../errors';
+import { tokenize } from '../sql-lexer';
+import type { Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
+import type { ColumnInfo } from './column-values';
+import { isCopy, parseCopy } from './copy-command';
+import { type CopyTarget, runCopy } from './copy-loader';
+import { translate } from './dialect';
+import { S3Mounts } from './s3-mounts';
+
+export interface LocalWarehouseOptions {
+  /** Folder holding the PGlite database; created on first use. */
+  readonly dataDir: string;
+  /** The local folder that stands in for each S3 bucket a COPY reads, by bucket name. */
+  readonly s3Folders: Readonly<Record<string, string>>;
+}
+
+type Executor = Pick<Transaction, 'query'>;
+
+/** Rows come back as the Data API returns them: numbers, booleans, and text for timestamps and decimals. */
+const asText = (value: string) => value;
+const PARSERS = {
+  [types.TIMESTAMP]: asText,
+  [types.TIMESTAMPTZ]: asText,
+  [types.DATE]: asText,
+  [types.TIME]: asText,
+  [types.NUMERIC]: asText,
+  [types.INT8]: Number,
+};
+
+/** Same columns as Redshift's SYS_LOAD_ERROR_DETAIL view. */
+const CREATE_LOAD_ERRORS = `
+CREATE TABLE IF NOT EXISTS sys_load_error_detail (
+  user_id INTEGER, query_id BIGINT, transaction_id BIGINT, session_id INTEGER, database_name CHAR(64),
+  table_id INTEGER, start_time TIMESTAMP, file_name CHAR(256), line_number BIGINT, column_name CHAR(127),
+  column_type CHAR(10), column_length CHAR(10), position INTEGER, error_code INTEGER, error_message CHAR(512)
+);
+CREATE SEQUENCE IF NOT EXISTS local_query_id;`;
+
+export class LocalWarehouse implements Warehouse {
+  readonly description: string;
+  readonly #db: PGlite;
+  readonly #mounts: S3Mounts;
+
+  private constructor(db: PGlite, options: LocalWarehouseOptions) {
+    this.#db = db;
+    this.#mounts = new S3Mounts(options.s3Folders);
+    this.description = `local PGlite warehouse in ${options.dataDir}`;
+  }
+
+  static async open(options: LocalWarehouseOptions): Promise<LocalWarehouse> {
+    mkdirSync(options.dataDir, { recursive: true });
+    let db: PGlite;
+    try {
+      // relaxedDurability: flush to disk after each query without waiting; a crash loses at most the last run,
+      // which the next run rebuilds anyway.
+      db = await PGlite.create({ dataDir: options.dataDir, relaxedDurability: true, parsers: PARSERS });
+    } catch (e) {
+      throw new SparkifyError(
+        `Could not open the local warehouse in ${options.dataDir}: ${(e as Error).message}. ` +
+          'If another process is using it, wait for it to finish; if the folder is damaged, delete it and run npm run etl again.',
+        1,
+        { cause: e },
+      );
+    }
+    await db.exec(CREATE_LOAD_ERRORS);
+    return new LocalWarehouse(db, options);
+  }
+
+  async run(statements: readonly Statement[], options: RunOptions = {}): Promise<StatementResult[]> {
+    const rejects: { queryId: number; table: string; rejects: readonly LoadReject[] }[] = [];
+    const runAll = async (executor: Executor, inTransaction: boolean) => {
+      const results: StatementResult[] = [];
+      for (const statement of statements) results.push(await this.#execute(executor, statement, inTransaction, rejects));
+      return results;
+    };
+    try {
+      return options.transaction ? await this.#db.transaction((tx) => runAll(tx, true)) : await runAll(this.#db, false);
+    } finally {
+      // Recorded after the transaction ends, whatever its outcome: Redshift keeps load errors of a failed load.
+      for (const load of rejects) await this.#recordRejects(load.queryId, load.table, load.rejects);
+    }
+  }
+
+  async query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
+    const { text, values } = bindParameters(translate(sql), params, sql);
+    try {
+      return (await this.#db.query<R>(text, values)).rows;
+    } catch (e) {
+      throw statementError(e, sql, 'query');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+
+  async #execute(
+    executor: Executor,
+    statement: Statement,
+    inTransaction: boolean,
+    rejects: { queryId: number; table: string; rejects: readonly LoadReject[] }[],
+  ): Promise<StatementResult> {
+    if (isCopy(statement.sql)) {
+      const command = parseCopy(statement.sql);
+      const queryId = Number((await executor.query<{ id: number }>("SELECT nextval('local_query_id') AS id")).rows[0]!.id);
+      const load = async (ex: Executor) => runCopy(command, this.#mounts, copyTarget(ex));
+      try {
+        // A COPY is all or nothing: outside a caller's transaction, it gets one of its own.
+        const outcome = inTransaction ? await load(executor) : await this.#db.transaction((tx) => load(tx));
+        if (outcome.rejects.length > 0) rejects.push({ queryId, table: command.table, rejects: outcome.rejects });
+        return { rowsAffected: outcome.rowsLoaded, queryId };
+      } catch (e) {
+        if (e instanceof LoadError && e.rejects.length > 0) rejects.push({ queryId, table: command.table, rejects: e.rejects });
+        throw e;
+      }
+    }
+    const { text, values } = bindParameters(translate(statement.sql), statement.params, statement.sql);
+    try {
+      const result = await executor.query(text, values);
+      return { rowsAffected: result.affectedRows ?? 0 };
+    } catch (e) {
+      throw statementError(e, statement.sql, statement.label);
+    }
+  }
+
+  async #recordRejects(queryId: number, table: string, rejects: readonly LoadReject[]): Promise<void> {
+    for (const r of rejects) {
+      await this.#db.query(
+        `INSERT INTO sys_load_error_detail (user_id, query_id, transaction_id, session_id, database_name, table_id,
+           start_time, file_name, line_number, column_name, column_type, column_length, position, error_code, error_message)
+         SELECT 100, $1, txid_current(), pg_backend_pid(), current_database(),
+           (SELECT oid FROM pg_class WHERE relname = $2 LIMIT 1)::INTEGER, LOCALTIMESTAMP, LEFT($3, 256), $4,
+           LEFT($5, 127), LEFT(COALESCE((SELECT data_type FROM information_schema.columns WHERE table_name = $2 AND column_name = $5 LIMIT 1), ''), 10),
+           (SELECT character_maximum_length::TEXT FROM information_schema.columns WHERE table_name = $2 AND column_name = $5 LIMIT 1),
+           0, $6, LEFT($7, 512)`,
+        [queryId, table, r.file, r.line, r.column, r.code, r.reason],
+      );
+    }
+  }
+}
+
+function copyTarget(executor: Executor): CopyTarget {
+  return {
+    async columns(table) {
+      const rows = (
+        await executor.query<{ name: string; data_type: string; max_length: number | null; nullable: string }>(
+          `SELECT column_name AS name, data_type, character_maximum_length AS max_length, is_nullable AS nullable
+           FROM information_schema.columns
+           WHERE table_schema = current_schema() AND table_name = $1 AND is_identity = 'NO'
+           ORDER BY ordinal_position`,
+          [table],
+        )
+      ).rows;
+      if (rows.length === 0) return undefined;
+      return rows.map((r): ColumnInfo => ({ name: r.name, dataType: r.data_type, maxLength: r.max_length, nullable: r.nullable === 'YES' }));
+    },
+    async appendCsv(table, columns, csv) {
+      const list = columns.map((c) => `"${c}"`).join(', ');
+      await executor.query(`COPY "${table}" (${list}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+    },
+  };
+}
+
+/** Replaces the Data API's `:name` placeholders with Postgres's `$n`. */
+function bindParameters(sql: string, params: SqlParams | undefined, original: string): { text: string; values: (string | null)[] } {
+  const order: string[] = [];
+  const text = tokenize(sql)
+    .map((t) => {
+      if (t.kind !== 'param') return t.text;
+      const name = t.text.slice(1);
+      if (params === undefined || !Object.hasOwn(params, name)) {
+        throw new StatementError(`The statement uses the parameter :${name} but no value was given for it.`, original);
+      }
+      let n = order.indexOf(name);
+      if (n < 0) n = order.push(name) - 1;
+      return `$${n + 1}`;
+    })
+    .join('');
+  // The Data API sends every value as text and lets the statement's context type it; so does this.
+  const values = order.map((name) => {
+    const v = params![name];
+    return v === null || v === undefined ? null : String(v);
+  });
+  return { text, values };
+}
+
+function statementError(e: unknown, sql: string, label: string | undefined): Error {
+  if (e instanceof SparkifyError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  const firstLine = sql.replace(/--[^\n]*\n/g, '').replace(/\s+/g, ' ').trim().slice(0, 160);
+  return new StatementError(`${label ?? 'A statement'} failed on the local warehouse: ${message}. SQL: ${firstLine}`, sql, { cause: e });
+}

@@ -1,0 +1,61 @@
+-- songplays: one row per NextSong event, all of them. song_id and artist_id are set when the catalogue
+-- has a song with the same title and artist name (the closest duration wins), otherwise NULL.
+-- song_title, artist_name and song_length keep what was played, as the log says it, so the popularity
+-- questions have an answer even when the catalogue lacks the song (on the sample, all plays but one).
+-- @test not_empty
+-- @test unique: songplay_id
+-- @test not_null: songplay_id, start_time, user_id
+-- @test relationships: user_id -> users.user_id
+-- @test relationships: start_time -> time.start_time
+-- @test relationships: song_id -> songs.song_id
+-- @test relationships: artist_id -> artists.artist_id
+
+-- DISTKEY start_time: the largest join (songplays to time, for play volume over time) is then collocated,
+-- and plays spread evenly (timestamps are near-unique). users, songs and artists are DISTSTYLE ALL, so
+-- their joins need no redistribution either. SORTKEY start_time: time-range filters skip blocks.
+CREATE TABLE songplays_next (
+    songplay_id     CHAR(32)     NOT NULL,  -- MD5 of the event's identity: the same event keeps its id on every run
+    start_time      TIMESTAMP    NOT NULL,
+    user_id         INTEGER,
+    level           VARCHAR(16),
+    song_id         VARCHAR(32),
+    artist_id       VARCHAR(32),
+    session_id      INTEGER,
+    item_in_session INTEGER,
+    location        VARCHAR(512),
+    user_agent      VARCHAR(1024),
+    song_title      VARCHAR(1024),
+    artist_name     VARCHAR(1024),
+    song_length     DOUBLE PRECISION,
+    PRIMARY KEY (songplay_id)
+)
+DISTKEY (start_time)
+SORTKEY (start_time);
+
+-- An event is identified by (session_id, item_in_session, ts). Candidate catalogue matches are ranked per
+-- event and only the best joins back, so every event yields exactly one row; an event that appears twice
+-- in the logs yields two rows with one id, which the unique test then reports rather than hiding.
+INSERT INTO songplays_next (
+    songplay_id, start_time, user_id, level, song_id, artist_id, session_id, item_in_session,
+    location, user_agent, song_title, artist_name, song_length
+)
+SELECT MD5(
+           NVL(CAST(e.session_id AS VARCHAR), '') || '|' ||
+           NVL(CAST(e.item_in_session AS VARCHAR), '') || '|' ||
+           NVL(CAST(e.ts AS VARCHAR), '')
+       ),
+       e.ts, e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.item_in_session,
+       e.location, e.user_agent, e.song, e.artist, e.length
+FROM staging_events AS e
+LEFT JOIN (
+    SELECT ev.session_id, ev.item_in_session, ev.ts, s.song_id, s.artist_id,
+           ROW_NUMBER() OVER (
+               PARTITION BY ev.session_id, ev.item_in_session, ev.ts
+               ORDER BY ABS(s.duration - ev.length), s.song_id
+           ) AS rn
+    FROM staging_events AS ev
+    JOIN staging_songs AS s ON s.title = ev.song AND s.artist_name = ev.artist
+    WHERE ev.page = 'NextSong'
+) AS m
+    ON m.session_id = e.session_id AND m.item_in_session = e.item_in_session AND m.ts = e.ts AND m.rn = 1
+WHERE e.page = 'NextSong';

@@ -1,0 +1,28 @@
+-- time: one row per distinct start_time of songplays, broken into the units analysts group by.
+-- @test not_empty
+-- @test unique: start_time
+-- @test not_null: start_time
+
+-- Distributed and sorted like songplays, so the songplays-to-time join is collocated.
+CREATE TABLE time_next (
+    start_time TIMESTAMP NOT NULL,
+    hour       SMALLINT  NOT NULL,
+    day        SMALLINT  NOT NULL,
+    week       SMALLINT  NOT NULL,  -- ISO 8601 week number, as Redshift's DATE_PART(week, …) gives it
+    month      SMALLINT  NOT NULL,
+    year       SMALLINT  NOT NULL,
+    weekday    SMALLINT  NOT NULL,  -- 0 = Sunday … 6 = Saturday (DATE_PART(dow, …))
+    PRIMARY KEY (start_time)
+)
+DISTKEY (start_time)
+SORTKEY (start_time);
+
+INSERT INTO time_next (start_time, hour, day, week, month, year, weekday)
+SELECT start_time,
+       DATE_PART(hour, start_time),
+       DATE_PART(day, start_time),
+       DATE_PART(week, start_time),
+       DATE_PART(month, start_time),
+       DATE_PART(year, start_time),
+       DATE_PART(dow, start_time)
+FROM (SELECT DISTINCT start_time FROM songplays_next) AS t;
