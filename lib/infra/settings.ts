@@ -1,0 +1,278 @@
+/**
+ * The warehouse's deploy settings: read from CDK context (`-c name=value` or the `context` block of
+ * `cdk.json`), defaulted, and validated here so a bad value stops `cdk synth` with a message that names
+ * the setting, the value and what would be accepted — before CloudFormation gets halfway through a deploy.
+ *
+ * The rules are Redshift Serverless's own, with sources:
+ * - names: CreateNamespace / CreateWorkgroup API reference (3–64 characters, pattern `^[a-z0-9-]+$`);
+ * - base capacity: "Compute capacity for Amazon Redshift Serverless" (Management Guide);
+ * - port: CreateWorkgroup API reference ("Valid port ranges are 5431-5455 and 8191-8215. The default is 5439.").
+ */
+import { ConfigError } from '../errors';
+
+/** Everything `cdk deploy` needs to know about the warehouse; every field has a default. */
+export interface WarehouseSettings {
+  /** CloudFormation stack name; also the top-level key of `cdk-outputs.json`. */
+  readonly stackName: string;
+  /** AWS region the stack deploys to. The Sparkify source bucket lives in us-west-2. */
+  readonly region: string;
+  /** Three availability zones for the VPC's subnets, or `undefined` to take the region's first three. */
+  readonly availabilityZones?: readonly string[];
+  /** Redshift Serverless namespace name (the storage: databases, users, the attached role). */
+  readonly namespaceName: string;
+  /** Redshift Serverless workgroup name (the compute and its endpoint). */
+  readonly workgroupName: string;
+  /** Database created in the namespace. */
+  readonly databaseName: string;
+  /** Admin user; Redshift generates its password and keeps it in Secrets Manager. */
+  readonly adminUsername: string;
+  /** Base capacity in Redshift Processing Units (RPUs). */
+  readonly baseCapacity: number;
+  /** Cost ceiling: the most RPUs the workgroup may scale to, or `undefined` for Redshift's default. */
+  readonly maxCapacity?: number;
+  /** Port the workgroup listens on. */
+  readonly port: number;
+  /** The operator's CIDR allowed to reach the port; `undefined` means no ingress and no public access. */
+  readonly ingressCidr?: string;
+  /** Must be true for `ingressCidr` to be the whole internet (`0.0.0.0/0` or `::/0`). */
+  readonly allowPublicIngress: boolean;
+  /** S3 buckets the warehouse's role may read (COPY sources). */
+  readonly sourceBuckets: readonly string[];
+}
+
+/** The values used when a setting is not given. */
+export const DEFAULT_SETTINGS: WarehouseSettings = {
+  stackName: 'SparkifyWarehouse',
+  region: 'us-west-2',
+  namespaceName: 'sparkify',
+  workgroupName: 'sparkify',
+  databaseName: 'sparkify',
+  adminUsername: 'admin',
+  // 8 RPUs is the smallest base capacity every region accepts (see BASE_CAPACITY_RULE).
+  baseCapacity: 8,
+  port: 5439,
+  allowPublicIngress: false,
+  sourceBuckets: ['udacity-dend'],
+};
+
+/** The context keys this module reads, i.e. the names users pass to `-c`. */
+export const SETTING_NAMES = [
+  'stackName',
+  'region',
+  'availabilityZones',
+  'namespaceName',
+  'workgroupName',
+  'databaseName',
+  'adminUsername',
+  'baseCapacity',
+  'maxCapacity',
+  'port',
+  'ingressCidr',
+  'allowPublicIngress',
+  'sourceBuckets',
+] as const;
+
+export type SettingName = (typeof SETTING_NAMES)[number];
+
+/** Reads one context value (e.g. `(key) => app.node.tryGetContext(key)`). */
+export type ContextReader = (name: SettingName) => unknown;
+
+/**
+ * Builds validated settings from CDK context, falling back to `DEFAULT_SETTINGS`.
+ * Values from `-c` arrive as strings, values from `cdk.json` may be numbers, booleans or arrays: both work.
+ * An empty string counts as "not given", so `-c ingressCidr=` removes a CIDR set in `cdk.json`.
+ *
+ * @throws ConfigError naming the first invalid setting.
+ */
+export function settingsFromContext(read: ContextReader): WarehouseSettings {
+  const given = (name: SettingName): unknown => {
+    const value = read(name);
+    return value === undefined || value === null || value === '' ? undefined : value;
+  };
+  const region = text('region', given('region')) ?? DEFAULT_SETTINGS.region;
+  return validateSettings({
+    stackName: text('stackName', given('stackName')) ?? DEFAULT_SETTINGS.stackName,
+    region,
+    availabilityZones: list('availabilityZones', given('availabilityZones')),
+    namespaceName: text('namespaceName', given('namespaceName')) ?? DEFAULT_SETTINGS.namespaceName,
+    workgroupName: text('workgroupName', given('workgroupName')) ?? DEFAULT_SETTINGS.workgroupName,
+    databaseName: text('databaseName', given('databaseName')) ?? DEFAULT_SETTINGS.databaseName,
+    adminUsername: text('adminUsername', given('adminUsername')) ?? DEFAULT_SETTINGS.adminUsername,
+    baseCapacity: integer('baseCapacity', given('baseCapacity')) ?? DEFAULT_SETTINGS.baseCapacity,
+    maxCapacity: integer('maxCapacity', given('maxCapacity')),
+    port: integer('port', given('port')) ?? DEFAULT_SETTINGS.port,
+    ingressCidr: text('ingressCidr', given('ingressCidr')),
+    allowPublicIngress: bool('allowPublicIngress', given('allowPublicIngress')) ?? DEFAULT_SETTINGS.allowPublicIngress,
+    sourceBuckets: list('sourceBuckets', given('sourceBuckets')) ?? DEFAULT_SETTINGS.sourceBuckets,
+  });
+}
+
+/**
+ * Checks every setting against the rules Redshift Serverless, S3, EC2 and CloudFormation apply, and
+ * returns the settings with the ingress CIDR in canonical form (a bare address becomes `/32`).
+ *
+ * @throws ConfigError naming the first invalid setting.
+ */
+export function validateSettings(settings: WarehouseSettings): WarehouseSettings {
+  const s = settings;
+  check('stackName', s.stackName, STACK_NAME.test(s.stackName),
+    'a CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128 characters');
+  check('region', s.region, REGION.test(s.region), 'an AWS region name such as us-west-2');
+  if (s.availabilityZones !== undefined) validateAvailabilityZones(s.availabilityZones, s.region);
+  check('namespaceName', s.namespaceName, SERVERLESS_NAME.test(s.namespaceName), SERVERLESS_NAME_RULE);
+  check('workgroupName', s.workgroupName, SERVERLESS_NAME.test(s.workgroupName), SERVERLESS_NAME_RULE);
+  check('databaseName', s.databaseName, SQL_NAME.test(s.databaseName),
+    'a lowercase letter, then lowercase letters, digits or underscores, at most 127 characters');
+  check('adminUsername', s.adminUsername, SQL_NAME.test(s.adminUsername),
+    'a lowercase letter, then lowercase letters, digits or underscores, at most 127 characters');
+  check('baseCapacity', s.baseCapacity, isValidBaseCapacity(s.baseCapacity, s.region), baseCapacityRule(s.region));
+  if (s.maxCapacity !== undefined) {
+    // The API reference gives no range for maxCapacity; a ceiling below the base would be meaningless.
+    check('maxCapacity', s.maxCapacity, Number.isInteger(s.maxCapacity) && s.maxCapacity >= s.baseCapacity,
+      `a whole number of RPUs no smaller than baseCapacity (${s.baseCapacity})`);
+  }
+  check('port', s.port, isValidPort(s.port), 'a port from 5431 to 5455 or from 8191 to 8215 (Redshift Serverless default 5439)');
+  const ingressCidr = s.ingressCidr === undefined ? undefined : validateIngressCidr(s.ingressCidr, s.allowPublicIngress);
+  if (s.sourceBuckets.length === 0) {
+    throw new ConfigError('sourceBuckets is empty: give at least one S3 bucket name, e.g. -c sourceBuckets=udacity-dend.');
+  }
+  for (const bucket of s.sourceBuckets) {
+    check('sourceBuckets', bucket, isValidBucketName(bucket),
+      'S3 bucket names (3–63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit), ' +
+        'comma-separated, without s3:// or a path');
+  }
+  return { ...s, ingressCidr };
+}
+
+/**
+ * Base capacity values Redshift Serverless accepts ("Compute capacity for Amazon Redshift Serverless"):
+ * 4 RPUs (the newest, smallest option, for warehouses under 32 TB), multiples of 8 from 8 to 512, and,
+ * only in the regions below, multiples of 32 from 512 to 1024.
+ */
+export const EXTENDED_BASE_CAPACITY_REGIONS: readonly string[] = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1'];
+
+export function isValidBaseCapacity(rpus: number, region: string): boolean {
+  if (!Number.isInteger(rpus)) return false;
+  if (rpus === 4) return true;
+  if (rpus >= 8 && rpus <= 512) return rpus % 8 === 0;
+  return EXTENDED_BASE_CAPACITY_REGIONS.includes(region) && rpus > 512 && rpus <= 1024 && rpus % 32 === 0;
+}
+
+function baseCapacityRule(region: string): string {
+  return EXTENDED_BASE_CAPACITY_REGIONS.includes(region)
+    ? `4, a multiple of 8 from 8 to 512, or a multiple of 32 from 544 to 1024 RPUs (${region} allows up to 1024)`
+    : `4 or a multiple of 8 from 8 to 512 RPUs (${region} does not offer the extended range up to 1024)`;
+}
+
+function isValidPort(port: number): boolean {
+  return Number.isInteger(port) && ((port >= 5431 && port <= 5455) || (port >= 8191 && port <= 8215));
+}
+
+/** Namespace and workgroup names: 3–64 of `[a-z0-9-]` (CreateNamespace and CreateWorkgroup API reference). */
+const SERVERLESS_NAME = /^[a-z0-9-]{3,64}$/;
+const SERVERLESS_NAME_RULE = '3 to 64 lowercase letters, digits or hyphens';
+
+/**
+ * Database and admin user names. CloudFormation accepts `[a-zA-Z][a-zA-Z_0-9+.@-]*`, but the ETL and the
+ * psql line use these names unquoted, and Redshift folds unquoted identifiers to lowercase, so only plain
+ * lowercase identifiers (at most 127 characters, Redshift's identifier limit) are accepted here.
+ * Redshift also refuses reserved words (e.g. `user`); those are left for Redshift to reject at deploy.
+ */
+const SQL_NAME = /^[a-z][a-z0-9_]{0,126}$/;
+
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+function validateAvailabilityZones(zones: readonly string[], region: string): void {
+  const shown = zones.join(',');
+  const zoneOfRegion = new RegExp(`^${region}[a-z]$`);
+  // Redshift Serverless needs subnets in three availability zones ("Considerations when using Amazon Redshift Serverless").
+  if (zones.length !== 3 || new Set(zones).size !== 3 || !zones.every((zone) => zoneOfRegion.test(zone))) {
+    throw new ConfigError(
+      `availabilityZones '${shown}' is not valid: give exactly three different zones of ${region}, comma-separated, ` +
+        `e.g. -c availabilityZones=${region}a,${region}b,${region}c.`,
+    );
+  }
+}
+
+/**
+ * Returns the CIDR in canonical form (a bare address becomes `/32`). Any `/0` block — `0.0.0.0/0`, `::/0`,
+ * however spelled — is the whole internet and is refused unless `allowPublic` is set. IPv6 is refused
+ * because the stack's VPC and workgroup are IPv4-only. Host bits must be zero so the rule EC2 stores is
+ * exactly the one written here.
+ */
+export function validateIngressCidr(cidr: string, allowPublic: boolean): string {
+  const value = cidr.trim();
+  const publicRefused = new ConfigError(
+    `ingressCidr '${value}' would open the warehouse port to the whole internet. ` +
+      'Give your own address instead (e.g. -c ingressCidr=203.0.113.7/32), or add -c allowPublicIngress=true if you really mean it.',
+  );
+  if (value.includes(':')) {
+    if (/\/0+$/.test(value) && !allowPublic) throw publicRefused;
+    throw new ConfigError(
+      `ingressCidr '${value}' is IPv6, but the warehouse's VPC and workgroup are IPv4-only. Give an IPv4 CIDR such as 203.0.113.7/32.`,
+    );
+  }
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(value);
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  const prefix = match?.[5] === undefined ? 32 : Number(match[5]);
+  if (!match || octets.some((octet) => octet > 255) || prefix > 32) {
+    throw new ConfigError(`ingressCidr '${value}' is not an IPv4 address or CIDR block such as 203.0.113.7/32.`);
+  }
+  if (prefix === 0 && !allowPublic) throw publicRefused;
+  const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+  const size = 2 ** (32 - prefix);
+  const network = address - (address % size);
+  const canonical = `${toDotted(network)}/${prefix}`;
+  if (network !== address) {
+    throw new ConfigError(`ingressCidr '${value}' has host bits set; did you mean ${canonical}?`);
+  }
+  return canonical;
+}
+
+function toDotted(address: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
+}
+
+/**
+ * S3 general purpose bucket naming rules (S3 User Guide, "Bucket naming rules"): 3–63 characters of
+ * lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no two adjacent
+ * dots, and not formatted as an IP address.
+ */
+export function isValidBucketName(name: string): boolean {
+  return /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
+}
+
+function check(name: SettingName, value: unknown, ok: boolean, rule: string): void {
+  if (!ok) throw new ConfigError(`${name} '${String(value)}' is not valid: expected ${rule}.`);
+}
+
+function text(name: SettingName, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new ConfigError(`${name} must be text, got ${JSON.stringify(value)}.`);
+  return value.trim();
+}
+
+function integer(name: SettingName, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(number)) throw new ConfigError(`${name} '${String(value)}' is not valid: expected a whole number.`);
+  return number;
+}
+
+function bool(name: SettingName, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`${name} '${String(value)}' is not valid: expected true or false.`);
+}
+
+/** A list from a `cdk.json` array or a comma-separated `-c` string. */
+function list(name: SettingName, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  if (!items || !items.every((item) => typeof item === 'string')) {
+    throw new ConfigError(`${name} must be a comma-separated list or an array of text, got ${JSON.stringify(value)}.`);
+  }
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}

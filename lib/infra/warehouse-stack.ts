@@ -1,0 +1,85 @@
+import { Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { WarehouseNamespace } from './namespace';
+import { WarehouseNetwork } from './network';
+import { WarehouseOutputs } from './outputs';
+import { DEFAULT_SETTINGS, WarehouseSettings, validateSettings } from './settings';
+import { SourceReadRole } from './source-read-role';
+import { WarehouseWorkgroup } from './workgroup';
+
+/** Properties of {@link WarehouseStack}. */
+export interface WarehouseStackProps extends StackProps {
+  /**
+   * The warehouse's settings; validated again here, so the stack is safe to build from code too.
+   * `stackName` and `region` in here name and place the stack.
+   * @default DEFAULT_SETTINGS
+   */
+  readonly settings?: WarehouseSettings;
+}
+
+/**
+ * A Redshift Serverless warehouse that `cdk deploy` stands up and `cdk destroy` removes completely:
+ * its own VPC and security group, a read-only role for COPY, the namespace (data, admin secret, audit
+ * logs) and the workgroup (compute, endpoint), plus the outputs the ETL reads from `cdk-outputs.json`.
+ *
+ * The account is left to the CLI's credentials (so `cdk synth` needs none); the region is fixed by the
+ * settings so the template and its outputs name it.
+ */
+export class WarehouseStack extends Stack {
+  readonly settings: WarehouseSettings;
+  readonly network: WarehouseNetwork;
+  readonly sourceReadRole: SourceReadRole;
+  readonly namespace: WarehouseNamespace;
+  readonly workgroup: WarehouseWorkgroup;
+
+  constructor(scope: Construct, id: string, props: WarehouseStackProps = {}) {
+    const settings = validateSettings(props.settings ?? DEFAULT_SETTINGS);
+    super(scope, id, {
+      description: 'Sparkify warehouse: Amazon Redshift Serverless data mart (sparkify-warehouse)',
+      ...props,
+      stackName: settings.stackName,
+      env: { account: props.env?.account, region: settings.region },
+    });
+    this.settings = settings;
+    Tags.of(this).add('project', 'sparkify-warehouse');
+
+    this.network = new WarehouseNetwork(this, 'Network', {
+      port: settings.port,
+      ingressCidr: settings.ingressCidr,
+      availabilityZones: settings.availabilityZones,
+    });
+
+    this.sourceReadRole = new SourceReadRole(this, 'SourceReadRole', { sourceBuckets: settings.sourceBuckets });
+
+    this.namespace = new WarehouseNamespace(this, 'Namespace', {
+      namespaceName: settings.namespaceName,
+      databaseName: settings.databaseName,
+      adminUsername: settings.adminUsername,
+      role: this.sourceReadRole.role,
+    });
+
+    this.workgroup = new WarehouseWorkgroup(this, 'Workgroup', {
+      workgroupName: settings.workgroupName,
+      namespace: this.namespace.namespace,
+      baseCapacity: settings.baseCapacity,
+      maxCapacity: settings.maxCapacity,
+      port: settings.port,
+      subnetIds: this.network.subnetIds,
+      securityGroupIds: [this.network.securityGroup.securityGroupId],
+      // Without an ingress rule a public address would be useless; the Data API needs none.
+      publiclyAccessible: this.network.hasIngress,
+    });
+
+    new WarehouseOutputs(this, 'Outputs', {
+      workgroupName: settings.workgroupName,
+      namespaceName: settings.namespaceName,
+      databaseName: settings.databaseName,
+      adminUsername: settings.adminUsername,
+      endpointAddress: this.workgroup.workgroup.attrWorkgroupEndpointAddress,
+      endpointPort: settings.port,
+      roleArn: this.sourceReadRole.role.roleArn,
+      region: this.region,
+      adminSecretArn: this.namespace.adminSecretArn,
+    });
+  }
+}
