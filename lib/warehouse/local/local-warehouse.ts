@@ -4,7 +4,8 @@
  * emulated over local folders; rejected load rows are kept in a table named like Redshift's
  * sys_load_error_detail, with the same columns, so the same query finds them on both targets.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { LoadError, type LoadReject, SparkifyError, StatementError } from '../../errors';
 import { tokenize } from '../sql-lexer';
@@ -20,6 +21,12 @@ export interface LocalWarehouseOptions {
   readonly dataDir: string;
   /** The local folder that stands in for each S3 bucket a COPY reads, by bucket name. */
   readonly s3Folders: Readonly<Record<string, string>>;
+  /**
+   * A dump of a freshly initialised database (see `LocalWarehouse.saveTemplate`) to start a new warehouse
+   * from: about 0.5 s instead of the 2–3 s Postgres's initdb takes under WebAssembly.
+   * @default none: a new warehouse runs initdb
+   */
+  readonly template?: string;
 }
 
 type Executor = Pick<Transaction, 'query'>;
@@ -57,11 +64,17 @@ export class LocalWarehouse implements Warehouse {
 
   static async open(options: LocalWarehouseOptions): Promise<LocalWarehouse> {
     mkdirSync(options.dataDir, { recursive: true });
+    const fromTemplate = options.template !== undefined && existsSync(options.template) && !existsSync(join(options.dataDir, 'PG_VERSION'));
     let db: PGlite;
     try {
       // relaxedDurability: flush to disk after each query without waiting; a crash loses at most the last run,
       // which the next run rebuilds anyway.
-      db = await PGlite.create({ dataDir: options.dataDir, relaxedDurability: true, parsers: PARSERS });
+      db = await PGlite.create({
+        dataDir: options.dataDir,
+        relaxedDurability: true,
+        parsers: PARSERS,
+        loadDataDir: fromTemplate ? new Blob([readFileSync(options.template!)]) : undefined,
+      });
     } catch (e) {
       throw new SparkifyError(
         `Could not open the local warehouse in ${options.dataDir}: ${(e as Error).message}. ` +
@@ -72,6 +85,20 @@ export class LocalWarehouse implements Warehouse {
     }
     await db.exec(CREATE_LOAD_ERRORS);
     return new LocalWarehouse(db, options);
+  }
+
+  /** Writes a dump of a brand-new, empty database to `path`, for `template`. Atomic: readers never see half a file. */
+  static async saveTemplate(path: string): Promise<void> {
+    const db = await PGlite.create();
+    try {
+      const dump = await db.dumpDataDir('gzip');
+      mkdirSync(dirname(path), { recursive: true });
+      const partial = `${path}.${process.pid}.partial`;
+      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+      renameSync(partial, path);
+    } finally {
+      await db.close();
+    }
   }
 
   async run(statements: readonly Statement[], options: RunOptions = {}): Promise<StatementResult[]> {

@@ -1,0 +1,169 @@
+/**
+ * The ETL, engine-agnostic: it only speaks the Warehouse interface, so it runs the same on the local
+ * warehouse and on Redshift.
+ *
+ *   create staging tables → COPY songs, COPY events (each checked) → build the star tables under *_next
+ *   (one transaction) → test them → publish: swap them in for the previous ones (one transaction).
+ *
+ * A run that fails anywhere before the publish leaves the previous star tables exactly as they were.
+ */
+import { LoadError } from '../errors';
+import type { SourceSettings } from '../config';
+import { iamRoleLiteral, integerLiteral, quoteLiteral, regionLiteral, s3UriLiteral } from '../sql-literals';
+import type { Warehouse } from '../warehouse/warehouse';
+import { type Progress, type StepResult, silentProgress } from './progress';
+import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
+import { dataTestsOf, statementsOf } from './sql-files';
+import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable } from './tables';
+
+export interface PipelineOptions {
+  readonly sources: SourceSettings;
+  /** Drop every table the pipeline owns before starting. */
+  readonly fresh?: boolean;
+  readonly progress?: Progress;
+}
+
+export interface LoadRejectRow {
+  readonly table: string;
+  readonly file: string;
+  readonly line: number;
+  readonly column: string;
+  readonly reason: string;
+}
+
+export interface PipelineSummary {
+  readonly steps: readonly StepResult[];
+  /** Row counts of the published star tables. */
+  readonly tables: Readonly<Record<StarTable, number>>;
+  readonly checks: readonly CheckResult[];
+  /** Rows the loads rejected but tolerated under MAXERROR. */
+  readonly rejected: readonly LoadRejectRow[];
+  readonly ms: number;
+}
+
+export async function runPipeline(warehouse: Warehouse, options: PipelineOptions): Promise<PipelineSummary> {
+  const progress = options.progress ?? silentProgress;
+  const steps: StepResult[] = [];
+  const checks: CheckResult[] = [];
+  const rejected: LoadRejectRow[] = [];
+  const started = performance.now();
+
+  const step = async <T>(name: string, work: () => Promise<T>, describe: (r: T) => Omit<StepResult, 'step' | 'ms'> = () => ({})) => {
+    progress.start(name);
+    const t0 = performance.now();
+    const value = await work();
+    const result: StepResult = { step: name, ms: Math.round(performance.now() - t0), ...describe(value) };
+    steps.push(result);
+    progress.done(result);
+    return value;
+  };
+
+  if (options.fresh) {
+    await step('drop all tables (--fresh)', () => warehouse.run(dropAllStatements()));
+  }
+  await step('create staging tables', () => warehouse.run(statementsOf('staging/create_staging.sql').map((sql) => ({ sql }))));
+
+  const templateValues = copyTemplateValues(options.sources);
+  for (const staging of STAGING_TABLES) {
+    const uri = staging.name === 'staging_events' ? options.sources.eventsUri : options.sources.songsUri;
+    const loaded = await step(
+      `load ${staging.name}`,
+      async () => {
+        const [result] = await warehouse.run(
+          statementsOf(staging.copyFile, templateValues).map((sql) => ({ sql, label: `COPY into ${staging.name}` })),
+        );
+        const rows = await countRows(warehouse, staging.name);
+        if (rows === 0) {
+          throw new LoadError(
+            `COPY into ${staging.name} read zero rows from ${uri}: the files there are empty or hold no records. ` +
+              'A load of nothing is a failure; check the source.',
+            staging.name,
+          );
+        }
+        return { rows, rejects: await loadRejects(warehouse, staging.name, result?.queryId) };
+      },
+      (r) => ({ rows: r.rows, detail: r.rejects.length > 0 ? `${r.rejects.length} rejected` : undefined }),
+    );
+    for (const r of loaded.rejects) {
+      rejected.push(r);
+      progress.warn(`${staging.name}: rejected ${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`);
+    }
+    const results = await step(`check ${staging.name}`, () =>
+      runChecks(warehouse, [{ table: staging.name, tests: dataTestsOf(staging.copyFile) }]),
+      (r) => ({ detail: `${r.length} tests` }),
+    );
+    checks.push(...results);
+    assertPassed(results, `The staging table ${staging.name} holds the bad rows; the star tables were not touched.`);
+  }
+
+  const built = await step(
+    'build star tables',
+    async () => {
+      await warehouse.run(buildStatements().map((sql) => ({ sql, label: 'build star tables' })), { transaction: true });
+      return countAll(warehouse, BUILD_SUFFIX);
+    },
+    (counts) => ({ rows: Object.values(counts).reduce((a, b) => a + b, 0), detail: STAR_TABLES.map((t) => `${t} ${counts[t]}`).join(', ') }),
+  );
+
+  const starTests: TableTests[] = STAR_TABLES.map((table) => ({ table, tests: dataTestsOf(modelFile(table)) }));
+  const starResults = await step('check star tables', () => runChecks(warehouse, starTests, (t) => `${t}${BUILD_SUFFIX}`), (r) => ({
+    detail: `${r.length} tests`,
+  }));
+  checks.push(...starResults);
+  assertPassed(
+    starResults,
+    `The previous star tables are untouched; the rejected build is left in the ${BUILD_SUFFIX} tables for inspection.`,
+  );
+
+  await step('publish star tables', () =>
+    warehouse.run(
+      STAR_TABLES.flatMap((table) => statementsOf('marts/publish.sql', { table })).map((sql) => ({ sql, label: 'publish star tables' })),
+      { transaction: true },
+    ),
+  );
+
+  return { steps, tables: built, checks, rejected, ms: Math.round(performance.now() - started) };
+}
+
+function copyTemplateValues(sources: SourceSettings): Record<string, string> {
+  return {
+    events_uri: s3UriLiteral('events URI', sources.eventsUri),
+    songs_uri: s3UriLiteral('songs URI', sources.songsUri),
+    jsonpaths_uri: s3UriLiteral('JSONPaths URI', sources.jsonPathsUri),
+    region: regionLiteral('source region', sources.region),
+    iam_role: iamRoleLiteral('IAM role', sources.iamRole),
+    max_errors: integerLiteral('max errors', sources.maxErrors, 0, 100000),
+  };
+}
+
+function buildStatements(): string[] {
+  return STAR_TABLES.flatMap((table) => [`DROP TABLE IF EXISTS ${table}${BUILD_SUFFIX}`, ...statementsOf(modelFile(table))]);
+}
+
+function dropAllStatements() {
+  const tables = [...STAGING_TABLES.map((t) => t.name), ...STAR_TABLES, ...STAR_TABLES.map((t) => `${t}${BUILD_SUFFIX}`)];
+  return tables.map((t) => ({ sql: `DROP TABLE IF EXISTS ${t}`, label: `drop ${t}` }));
+}
+
+async function countRows(warehouse: Warehouse, table: string): Promise<number> {
+  const [row] = await warehouse.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`);
+  return Number(row?.n ?? 0);
+}
+
+/** Row counts of every star table (with a suffix: of their builds), in one query. */
+export async function countAll(warehouse: Warehouse, suffix = ''): Promise<Record<StarTable, number>> {
+  const sql = STAR_TABLES.map((t) => `SELECT ${quoteLiteral(t)} AS name, COUNT(*) AS n FROM ${t}${suffix}`).join(' UNION ALL ');
+  const rows = await warehouse.query<{ name: StarTable; n: number }>(sql);
+  return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)])) as Record<StarTable, number>;
+}
+
+/** The rows a COPY rejected (within MAXERROR), as sys_load_error_detail holds them on both targets. */
+async function loadRejects(warehouse: Warehouse, table: string, queryId: number | undefined): Promise<LoadRejectRow[]> {
+  if (queryId === undefined) return [];
+  const rows = await warehouse.query<{ file_name: string; line_number: number; column_name: string; error_message: string }>(
+    `SELECT TRIM(file_name) AS file_name, line_number, TRIM(column_name) AS column_name, TRIM(error_message) AS error_message
+     FROM sys_load_error_detail WHERE query_id = :query_id ORDER BY file_name, line_number`,
+    { query_id: queryId },
+  );
+  return rows.map((r) => ({ table, file: r.file_name, line: Number(r.line_number), column: r.column_name, reason: r.error_message }));
+}

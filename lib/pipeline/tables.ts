@@ -1,0 +1,24 @@
+/** The tables the pipeline owns, and the SQL file that defines or loads each. */
+
+export interface StagingTable {
+  readonly name: 'staging_events' | 'staging_songs';
+  /** The COPY that loads it, with its data tests. */
+  readonly copyFile: string;
+}
+
+/** Songs first: a small catalogue fails fast before the larger event load. */
+export const STAGING_TABLES: readonly StagingTable[] = [
+  { name: 'staging_songs', copyFile: 'staging/staging_songs.copy.sql' },
+  { name: 'staging_events', copyFile: 'staging/staging_events.copy.sql' },
+];
+
+/** In build order: songplays reads staging only, time reads songplays. */
+export const STAR_TABLES = ['songs', 'artists', 'users', 'songplays', 'time'] as const;
+export type StarTable = (typeof STAR_TABLES)[number];
+
+/** The star tables are built under this suffix, tested, then renamed into place in one transaction. */
+export const BUILD_SUFFIX = '_next';
+
+export function modelFile(table: StarTable): string {
+  return `marts/${table}.sql`;
+}
