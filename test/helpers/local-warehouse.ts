@@ -2,14 +2,16 @@
  * Test warehouses: each test gets its own database in a temporary folder, started from a template dump of
  * an empty database made once per machine (initdb under WebAssembly takes seconds; a template, half of one).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalWarehouse } from '../../lib/warehouse/local/local-warehouse';
 
-const { version } = require('@electric-sql/pglite/package.json') as { version: string };
+const ROOT = resolve(__dirname, '..', '..');
+export const SAMPLE_DIR = join(ROOT, 'data', 'sample');
+// Keyed by PGlite's version: a dump only loads into the version that made it.
+const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
 export const TEMPLATE = join(tmpdir(), `sparkify-pglite-${version}-template.tar.gz`);
-export const SAMPLE_DIR = resolve(__dirname, '..', '..', 'data', 'sample');
 
 export async function ensureTemplate(): Promise<string> {
   if (!existsSync(TEMPLATE)) await LocalWarehouse.saveTemplate(TEMPLATE);
