@@ -1,0 +1,169 @@
+import { ConfigError } from '../../lib/errors';
+import {
+  DEFAULT_SETTINGS,
+  SettingName,
+  isValidBaseCapacity,
+  isValidBucketName,
+  settingsFromContext,
+  validateIngressCidr,
+} from '../../lib/infra/settings';
+
+/** Settings as `cdk synth -c name=value …` would produce them (every `-c` value is a string). */
+function fromContext(context: Partial<Record<SettingName, unknown>>) {
+  return settingsFromContext((name) => context[name]);
+}
+
+function messageOf(context: Partial<Record<SettingName, unknown>>): string {
+  try {
+    fromContext(context);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(context)} to be refused`);
+}
+
+describe('settingsFromContext', () => {
+  test('no context gives the documented defaults', () => {
+    expect(fromContext({})).toEqual({
+      ...DEFAULT_SETTINGS,
+      availabilityZones: undefined,
+      maxCapacity: undefined,
+      ingressCidr: undefined,
+    });
+    expect(DEFAULT_SETTINGS).toMatchObject({
+      stackName: 'SparkifyWarehouse',
+      region: 'us-west-2',
+      namespaceName: 'sparkify',
+      workgroupName: 'sparkify',
+      databaseName: 'sparkify',
+      adminUsername: 'admin',
+      baseCapacity: 8,
+      port: 5439,
+      allowPublicIngress: false,
+      sourceBuckets: ['udacity-dend'],
+    });
+  });
+
+  test('reads -c strings and cdk.json values alike', () => {
+    const fromStrings = fromContext({
+      baseCapacity: '32',
+      maxCapacity: '128',
+      port: '5440',
+      allowPublicIngress: 'false',
+      sourceBuckets: 'udacity-dend, my-sparkify-copy',
+      availabilityZones: 'us-west-2a,us-west-2b,us-west-2d',
+      ingressCidr: '203.0.113.7',
+    });
+    const fromJson = fromContext({
+      baseCapacity: 32,
+      maxCapacity: 128,
+      port: 5440,
+      allowPublicIngress: false,
+      sourceBuckets: ['udacity-dend', 'my-sparkify-copy'],
+      availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2d'],
+      ingressCidr: '203.0.113.7/32',
+    });
+    expect(fromStrings).toEqual(fromJson);
+    expect(fromStrings).toMatchObject({ baseCapacity: 32, maxCapacity: 128, port: 5440, ingressCidr: '203.0.113.7/32' });
+  });
+
+  test('an empty value means "not given", so -c ingressCidr= clears a cdk.json CIDR', () => {
+    expect(fromContext({ ingressCidr: '', baseCapacity: '' })).toMatchObject({ ingressCidr: undefined, baseCapacity: 8 });
+  });
+
+  test.each<[Partial<Record<SettingName, unknown>>, string]>([
+    [{ namespaceName: 'Sparkify' }, "namespaceName 'Sparkify' is not valid: expected 3 to 64 lowercase letters, digits or hyphens."],
+    [{ namespaceName: 'ab' }, "namespaceName 'ab' is not valid: expected 3 to 64 lowercase letters, digits or hyphens."],
+    [{ workgroupName: 'spark_wg' }, "workgroupName 'spark_wg' is not valid: expected 3 to 64 lowercase letters, digits or hyphens."],
+    [{ workgroupName: 'w'.repeat(65) }, `workgroupName '${'w'.repeat(65)}' is not valid: expected 3 to 64 lowercase letters, digits or hyphens.`],
+    [
+      { databaseName: '1sparkify' },
+      "databaseName '1sparkify' is not valid: expected a lowercase letter, then lowercase letters, digits or underscores, at most 127 characters.",
+    ],
+    [
+      { adminUsername: 'Admin-User' },
+      "adminUsername 'Admin-User' is not valid: expected a lowercase letter, then lowercase letters, digits or underscores, at most 127 characters.",
+    ],
+    [
+      { baseCapacity: '12' },
+      "baseCapacity '12' is not valid: expected 4, a multiple of 8 from 8 to 512, or a multiple of 32 from 544 to 1024 RPUs (us-west-2 allows up to 1024).",
+    ],
+    [
+      { baseCapacity: '0' },
+      "baseCapacity '0' is not valid: expected 4, a multiple of 8 from 8 to 512, or a multiple of 32 from 544 to 1024 RPUs (us-west-2 allows up to 1024).",
+    ],
+    [
+      { baseCapacity: '1024', region: 'ap-south-1' },
+      "baseCapacity '1024' is not valid: expected 4 or a multiple of 8 from 8 to 512 RPUs (ap-south-1 does not offer the extended range up to 1024).",
+    ],
+    [{ baseCapacity: 'eight' }, "baseCapacity 'eight' is not valid: expected a whole number."],
+    [{ baseCapacity: '8.5' }, "baseCapacity '8.5' is not valid: expected a whole number."],
+    [{ maxCapacity: '8', baseCapacity: '16' }, "maxCapacity '8' is not valid: expected a whole number of RPUs no smaller than baseCapacity (16)."],
+    [{ port: '5430' }, "port '5430' is not valid: expected a port from 5431 to 5455 or from 8191 to 8215 (Redshift Serverless default 5439)."],
+    [{ port: '8216' }, "port '8216' is not valid: expected a port from 5431 to 5455 or from 8191 to 8215 (Redshift Serverless default 5439)."],
+    [
+      { ingressCidr: '0.0.0.0/0' },
+      "ingressCidr '0.0.0.0/0' would open the warehouse port to the whole internet. " +
+        'Give your own address instead (e.g. -c ingressCidr=203.0.113.7/32), or add -c allowPublicIngress=true if you really mean it.',
+    ],
+    [
+      { ingressCidr: '::/0' },
+      "ingressCidr '::/0' would open the warehouse port to the whole internet. " +
+        'Give your own address instead (e.g. -c ingressCidr=203.0.113.7/32), or add -c allowPublicIngress=true if you really mean it.',
+    ],
+    [{ ingressCidr: '203.0.113.7/24' }, "ingressCidr '203.0.113.7/24' has host bits set; did you mean 203.0.113.0/24?"],
+    [{ ingressCidr: '203.0.113.300/32' }, "ingressCidr '203.0.113.300/32' is not an IPv4 address or CIDR block such as 203.0.113.7/32."],
+    [{ ingressCidr: 'my-laptop' }, "ingressCidr 'my-laptop' is not an IPv4 address or CIDR block such as 203.0.113.7/32."],
+    [
+      { ingressCidr: '2001:db8::/32' },
+      "ingressCidr '2001:db8::/32' is IPv6, but the warehouse's VPC and workgroup are IPv4-only. Give an IPv4 CIDR such as 203.0.113.7/32.",
+    ],
+    [{ allowPublicIngress: 'yes' }, "allowPublicIngress 'yes' is not valid: expected true or false."],
+    [
+      { sourceBuckets: 's3://udacity-dend/song_data' },
+      "sourceBuckets 's3://udacity-dend/song_data' is not valid: expected S3 bucket names (3–63 lowercase letters, digits, dots or hyphens, " +
+        'starting and ending with a letter or digit), comma-separated, without s3:// or a path.',
+    ],
+    [{ sourceBuckets: ',' }, 'sourceBuckets is empty: give at least one S3 bucket name, e.g. -c sourceBuckets=udacity-dend.'],
+    [
+      { availabilityZones: 'us-west-2a,us-west-2b' },
+      "availabilityZones 'us-west-2a,us-west-2b' is not valid: give exactly three different zones of us-west-2, comma-separated, " +
+        'e.g. -c availabilityZones=us-west-2a,us-west-2b,us-west-2c.',
+    ],
+    [
+      { availabilityZones: 'us-east-1a,us-east-1b,us-east-1c' },
+      "availabilityZones 'us-east-1a,us-east-1b,us-east-1c' is not valid: give exactly three different zones of us-west-2, comma-separated, " +
+        'e.g. -c availabilityZones=us-west-2a,us-west-2b,us-west-2c.',
+    ],
+    [{ region: 'oregon' }, "region 'oregon' is not valid: expected an AWS region name such as us-west-2."],
+    [
+      { stackName: 'Sparkify_Warehouse' },
+      "stackName 'Sparkify_Warehouse' is not valid: expected a CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128 characters.",
+    ],
+  ])('refuses %j with a message naming the setting', (context, message) => {
+    expect(messageOf(context)).toBe(message);
+  });
+});
+
+describe('Redshift Serverless rules', () => {
+  test('base capacity: 4, multiples of 8 up to 512, multiples of 32 up to 1024 where offered', () => {
+    const accepted = (region: string) =>
+      Array.from({ length: 1100 }, (_, rpus) => rpus).filter((rpus) => isValidBaseCapacity(rpus, region));
+    const upTo512 = [4, ...Array.from({ length: 64 }, (_, i) => 8 * (i + 1))];
+    expect(accepted('eu-west-2')).toEqual(upTo512);
+    expect(accepted('us-west-2')).toEqual([...upTo512, ...Array.from({ length: 16 }, (_, i) => 544 + 32 * i)]);
+  });
+
+  test('ingress CIDR: the whole internet only when allowed, canonical form', () => {
+    expect(validateIngressCidr('0.0.0.0/0', true)).toBe('0.0.0.0/0');
+    expect(() => validateIngressCidr('000.0.0.0/0', false)).toThrow(/whole internet/);
+    expect(validateIngressCidr(' 198.51.100.0/24 ', false)).toBe('198.51.100.0/24');
+    expect(validateIngressCidr('198.51.100.9', false)).toBe('198.51.100.9/32');
+  });
+
+  test('bucket names follow the S3 naming rules', () => {
+    expect(['udacity-dend', 'my.bucket.name', 'abc'].every(isValidBucketName)).toBe(true);
+    expect(['ab', 'Udacity', 'my..bucket', '-bucket', 'bucket-', '192.168.5.4', 'a'.repeat(64)].some(isValidBucketName)).toBe(false);
+  });
+});
