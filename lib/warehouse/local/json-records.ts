@@ -43,29 +43,42 @@ export function* jsonRecords(text: string): Generator<JsonRecord> {
     // Slow path: find where the value that starts here ends, across lines if need be.
     const start = text.indexOf(content[0]!, pos);
     const scan = scanValue(text, start);
-    const lastLine = line + countNewlines(text, pos, scan.end);
-    const raw = text.slice(start, scan.end);
-    if (scan.reason !== undefined) {
-      yield { ok: false, reason: scan.reason, line: lastLine, raw };
-    } else {
+    let reason = scan.reason;
+    let value: unknown;
+    if (reason === undefined) {
       try {
-        yield { ok: true, value: JSON.parse(raw), line: lastLine };
+        value = JSON.parse(text.slice(start, scan.end));
       } catch (e) {
-        yield { ok: false, reason: `Invalid JSON: ${(e as Error).message}`, line: lastLine, raw };
+        reason = `Invalid JSON: ${(e as Error).message}`;
       }
     }
-    // Resume after the record; a broken record resumes at the next line so one bad line costs one record.
-    const resume = scan.reason !== undefined ? nextLine(text, start) : scan.end;
-    line += countNewlines(text, pos, resume);
-    pos = resume;
+    // A broken record ends where the next line that starts a record begins, so one bad line costs one
+    // record and the error names that line, not the end of the file.
+    const recordEnd = reason === undefined ? scan.end : nextRecordLine(text, start);
+    const raw = text.slice(start, recordEnd).trimEnd();
+    const lastLine = line + countNewlines(text, pos, start + raw.length);
+    yield reason === undefined ? { ok: true, value, line: lastLine } : { ok: false, reason, line: lastLine, raw };
+    line += countNewlines(text, pos, recordEnd);
+    pos = recordEnd;
   }
+}
+
+/** The start of the first line after `from`'s line whose content begins with `{` or `[`, or the end. */
+function nextRecordLine(text: string, from: number): number {
+  let eol = text.indexOf('\n', from);
+  while (eol >= 0) {
+    const m = /^[ \t\r]*[{[]/.exec(text.slice(eol + 1, eol + 65));
+    if (m) return eol + 1;
+    eol = text.indexOf('\n', eol + 1);
+  }
+  return text.length;
 }
 
 /** The end (exclusive) of the object or array starting at `start`, or why it has none. */
 function scanValue(text: string, start: number): { end: number; reason?: string } {
   const c = text.charCodeAt(start);
   if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
-    return { end: nextLine(text, start), reason: 'Invalid JSON: a record must be an object or an array' };
+    return { end: start, reason: 'Invalid JSON: a record must be an object or an array' };
   }
   let depth = 0;
   let inString = false;
@@ -81,11 +94,6 @@ function scanValue(text: string, start: number): { end: number; reason?: string 
     }
   }
   return { end: text.length, reason: 'Invalid JSON: the record is not closed before the end of the file' };
-}
-
-function nextLine(text: string, from: number): number {
-  const eol = text.indexOf('\n', from);
-  return eol < 0 ? text.length : eol + 1;
 }
 
 function countNewlines(text: string, from: number, to: number): number {
