@@ -17,6 +17,17 @@ import { WarehouseStack } from '../../lib/infra/warehouse-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+/** Cloud assembly folders written by these tests, removed at the end. */
+const outdirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warehouse-stack-'));
+  outdirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of outdirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 interface Synthesized {
   readonly stack: WarehouseStack;
   readonly template: Template;
@@ -26,7 +37,7 @@ interface Synthesized {
 
 /** Synthesizes one stack the way bin/ does: settings from context, AwsSolutions checks on the app. */
 function synth(context: Record<string, unknown>, change?: (stack: WarehouseStack) => void): Synthesized {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'warehouse-stack-'));
+  const outdir = tempDir();
   const app = new App({ outdir });
   const settings = settingsFromContext((name) => context[name]);
   const stack = new WarehouseStack(app, settings.stackName, { settings });
@@ -373,7 +384,7 @@ describe('the CDK app (bin/)', () => {
     });
 
   test('synthesizes with no AWS credentials and no network', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'warehouse-app-'));
+    const outdir = tempDir();
     const run = runApp({}, outdir);
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.status).toBe(0);
@@ -382,7 +393,7 @@ describe('the CDK app (bin/)', () => {
   });
 
   test('a bad setting prints one line naming it and exits with code 2', () => {
-    const run = runApp({ baseCapacity: '12' }, fs.mkdtempSync(path.join(os.tmpdir(), 'warehouse-app-')));
+    const run = runApp({ baseCapacity: '12' }, tempDir());
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe(
       "Error: baseCapacity '12' is not valid: expected 4, a multiple of 8 from 8 to 512, or a multiple of 32 from 544 to 1024 RPUs (us-west-2 allows up to 1024).",
