@@ -1,0 +1,250 @@
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_SOURCES } from '../../lib/config';
+import { LoadError, QualityCheckError } from '../../lib/errors';
+import { runPipeline } from '../../lib/pipeline/pipeline';
+import type { Warehouse } from '../../lib/warehouse/warehouse';
+import { openTestWarehouse, SAMPLE_DIR, type TestWarehouse } from '../helpers/local-warehouse';
+import { rawEvents, rawSongs, timestampText } from '../helpers/raw-sample';
+
+const events = rawEvents(SAMPLE_DIR);
+const songs = rawSongs(SAMPLE_DIR);
+const plays = events.filter((e) => e.page === 'NextSong');
+
+/** Every star table's full contents in a stable order, to compare runs. */
+async function snapshot(warehouse: Warehouse) {
+  return {
+    songplays: await warehouse.query('SELECT * FROM songplays ORDER BY songplay_id'),
+    users: await warehouse.query('SELECT * FROM users ORDER BY user_id'),
+    songs: await warehouse.query('SELECT * FROM songs ORDER BY song_id'),
+    artists: await warehouse.query('SELECT * FROM artists ORDER BY artist_id'),
+    time: await warehouse.query('SELECT * FROM time ORDER BY start_time'),
+  };
+}
+
+/** A copy of the sample in a temporary folder, to damage on purpose. */
+function sampleCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sparkify-source-'));
+  cpSync(SAMPLE_DIR, dir, { recursive: true });
+  return dir;
+}
+
+function firstLogFile(source: string): string {
+  const dir = join(source, 'log_data', '2018', '11');
+  return join(dir, readdirSync(dir).sort()[0]!);
+}
+
+describe('the ETL on the bundled sample', () => {
+  let db: TestWarehouse;
+  let first: Awaited<ReturnType<typeof snapshot>>;
+  let summary: Awaited<ReturnType<typeof runPipeline>>;
+
+  beforeAll(async () => {
+    db = await openTestWarehouse();
+    summary = await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES });
+    first = await snapshot(db.warehouse);
+  });
+  afterAll(() => db.dispose());
+
+  test('staging holds every event and every song', async () => {
+    expect(await db.warehouse.query('SELECT COUNT(*) AS n FROM staging_events')).toEqual([{ n: events.length }]);
+    expect(await db.warehouse.query('SELECT COUNT(*) AS n FROM staging_songs')).toEqual([{ n: songs.length }]);
+    expect(events.length).toBe(8056);
+  });
+
+  test('songplays keeps every NextSong event', () => {
+    expect(plays.length).toBe(6820);
+    expect(first.songplays).toHaveLength(plays.length);
+    expect(summary.tables.songplays).toBe(plays.length);
+  });
+
+  test('songplays carries each event as played', () => {
+    const byKey = new Map(first.songplays.map((r) => [`${r['session_id']}|${r['item_in_session']}`, r]));
+    for (const e of plays) {
+      const row = byKey.get(`${e.sessionId}|${e.itemInSession}`);
+      expect(row).toMatchObject({
+        start_time: timestampText(e.ts),
+        user_id: Number(e.userId),
+        level: e.level,
+        location: e.location,
+        user_agent: e.userAgent,
+        song_title: e.song,
+        artist_name: e.artist,
+        song_length: e.length,
+      });
+    }
+  });
+
+  test('song and artist ids are set exactly where the catalogue has the same title and artist name', () => {
+    const expected = plays
+      .map((e) => {
+        const candidates = songs
+          .filter((s) => s.title === e.song && s.artist_name === e.artist)
+          .sort((a, b) => Math.abs(a.duration - e.length!) - Math.abs(b.duration - e.length!));
+        return candidates[0] ? { session_id: e.sessionId, item_in_session: e.itemInSession, song_id: candidates[0].song_id, artist_id: candidates[0].artist_id } : undefined;
+      })
+      .filter((m) => m !== undefined);
+    const matched = first.songplays
+      .filter((r) => r['song_id'] !== null)
+      .map((r) => ({ session_id: r['session_id'], item_in_session: r['item_in_session'], song_id: r['song_id'], artist_id: r['artist_id'] }));
+    expect(expected).toHaveLength(1); // the sample's one known match
+    expect(matched).toEqual(expected);
+    expect(first.songplays.filter((r) => r['song_id'] === null && r['artist_id'] !== null)).toEqual([]);
+  });
+
+  test('users: one row per non-empty user id, with the level of the latest event', () => {
+    const latest = new Map<string, (typeof events)[number]>();
+    for (const e of events) {
+      if (e.userId === '') continue;
+      const seen = latest.get(e.userId);
+      if (!seen || e.ts > seen.ts || (e.ts === seen.ts && (e.sessionId > seen.sessionId || e.itemInSession > seen.itemInSession))) latest.set(e.userId, e);
+    }
+    const expected = [...latest.values()]
+      .map((e) => ({ user_id: Number(e.userId), first_name: e.firstName, last_name: e.lastName, gender: e.gender, level: e.level, location: e.location }))
+      .sort((a, b) => a.user_id - b.user_id);
+    expect(first.users).toEqual(expected);
+  });
+
+  test('songs and artists: one row per id of the catalogue', () => {
+    expect(first.songs.map((r) => r['song_id'])).toEqual([...new Set(songs.map((s) => s.song_id))].sort());
+    expect(first.artists.map((r) => r['artist_id'])).toEqual([...new Set(songs.map((s) => s.artist_id))].sort());
+    const song = songs.find((s) => s.song_id === 'SOGVQGJ12AB017F169')!;
+    expect(first.songs.find((r) => r['song_id'] === song.song_id)).toEqual({
+      song_id: song.song_id,
+      title: song.title,
+      artist_id: song.artist_id,
+      year: song.year === 0 ? null : song.year,
+      duration: song.duration,
+    });
+  });
+
+  test('time: one row per distinct start time, broken into hour, day, ISO week, month, year and weekday', () => {
+    const distinct = [...new Set(plays.map((e) => e.ts))].sort((a, b) => a - b);
+    expect(first.time).toHaveLength(distinct.length);
+    const isoWeek = (d: Date) => {
+      const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+      t.setUTCDate(t.getUTCDate() + 4 - (t.getUTCDay() || 7));
+      return Math.ceil(((t.getTime() - Date.UTC(t.getUTCFullYear(), 0, 1)) / 86400000 + 1) / 7);
+    };
+    first.time.forEach((row, i) => {
+      const d = new Date(distinct[i]!);
+      expect(row).toEqual({
+        start_time: timestampText(distinct[i]!),
+        hour: d.getUTCHours(),
+        day: d.getUTCDate(),
+        week: isoWeek(d),
+        month: d.getUTCMonth() + 1,
+        year: d.getUTCFullYear(),
+        weekday: d.getUTCDay(),
+      });
+    });
+  });
+
+  test('every declared data test ran and passed', () => {
+    expect(summary.checks.length).toBeGreaterThanOrEqual(20);
+    expect(summary.checks.filter((c) => c.failures > 0)).toEqual([]);
+    expect(summary.checks).toContainEqual({ table: 'songplays', test: 'every user_id in users.user_id', failures: 0 });
+    expect(summary.checks).toContainEqual({ table: 'songplays', test: 'every start_time in time.start_time', failures: 0 });
+  });
+
+  test('a second run gives identical tables, keys included', async () => {
+    await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES });
+    expect(await snapshot(db.warehouse)).toEqual(first);
+  });
+
+  test('--fresh drops everything and rebuilds the same tables', async () => {
+    const again = await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES, fresh: true });
+    expect(again.steps[0]!.step).toMatch(/drop all tables/);
+    expect(await snapshot(db.warehouse)).toEqual(first);
+  });
+
+  describe('a failing run leaves the previous, complete star tables untouched', () => {
+    let source: string;
+    let mounted: TestWarehouse;
+    let before: Awaited<ReturnType<typeof snapshot>>;
+    beforeEach(async () => {
+      source = sampleCopy();
+      mounted = await openTestWarehouse({ 'udacity-dend': source });
+      await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES });
+      before = await snapshot(mounted.warehouse);
+    });
+    afterEach(async () => {
+      await mounted.dispose();
+      rmSync(source, { recursive: true, force: true });
+    });
+
+    test('when a load rejects a row', async () => {
+      appendFileSync(firstLogFile(source), '\n{"userId": "not a number", "page": "NextSong", "ts": 1541105830796}\n');
+      const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LoadError);
+      expect((error as LoadError).message).toMatch(/2018-11-01-events\.json line \d+, column user_id: Invalid digit/);
+      expect(await snapshot(mounted.warehouse)).toEqual(before);
+    });
+
+    test('when a data test fails after the build', async () => {
+      // The same event twice: songplays would get one id twice, which its unique test refuses.
+      const file = firstLogFile(source);
+      const nextSong = readFileSync(file, 'utf8').split('\n').find((l) => l.includes('"NextSong"'))!;
+      appendFileSync(file, `\n${nextSong}\n`);
+      const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QualityCheckError);
+      expect((error as Error).message).toMatch(/songplays: unique songplay_id \(1 failing\)/);
+      expect(await snapshot(mounted.warehouse)).toEqual(before);
+      expect(await mounted.warehouse.query('SELECT COUNT(*) AS n FROM songplays_next')).toEqual([{ n: plays.length + 1 }]);
+    });
+  });
+});
+
+describe('bad sources', () => {
+  let db: TestWarehouse;
+  let source: string;
+  beforeEach(async () => {
+    source = mkdtempSync(join(tmpdir(), 'sparkify-bad-source-'));
+    db = await openTestWarehouse({ 'udacity-dend': source });
+  });
+  afterEach(async () => {
+    await db.dispose();
+    rmSync(source, { recursive: true, force: true });
+  });
+
+  test('an empty source folder fails the load, naming the prefix and the folder', async () => {
+    const error = await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadError);
+    expect((error as Error).message).toContain('s3://udacity-dend/song_data');
+    expect((error as Error).message).toContain(join(source, 'song_data'));
+  });
+
+  test('a missing JSONPaths file fails, naming its path', async () => {
+    cpSync(join(SAMPLE_DIR, 'song_data'), join(source, 'song_data'), { recursive: true });
+    cpSync(join(SAMPLE_DIR, 'log_data'), join(source, 'log_data'), { recursive: true });
+    const error = await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadError);
+    expect((error as Error).message).toContain(join(source, 'log_json_path.json'));
+  });
+
+  test('a COPY that reads zero rows is a failure, not a success', async () => {
+    cpSync(join(SAMPLE_DIR, 'song_data'), join(source, 'song_data'), { recursive: true });
+    cpSync(join(SAMPLE_DIR, 'log_json_path.json'), join(source, 'log_json_path.json'));
+    cpSync(join(SAMPLE_DIR, 'log_data'), join(source, 'log_data'), { recursive: true });
+    for (const name of readdirSync(join(source, 'log_data', '2018', '11'))) writeFileSync(join(source, 'log_data', '2018', '11', name), '\n');
+    const error = await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadError);
+    expect((error as Error).message).toMatch(/COPY into staging_events read zero rows from s3:\/\/udacity-dend\/log_data/);
+  });
+
+  test('under MAXERROR a rejected row is reported with file, line and column, and the run goes on', async () => {
+    cpSync(SAMPLE_DIR, source, { recursive: true });
+    appendFileSync(firstLogFile(source), '\n{"userId": "x1", "page": "Home", "ts": 1541105830796}\n');
+    const warnings: string[] = [];
+    const summary = await runPipeline(db.warehouse, {
+      sources: { ...DEFAULT_SOURCES, maxErrors: 1 },
+      progress: { start() {}, done() {}, warn: (m) => warnings.push(m) },
+    });
+    expect(summary.tables.songplays).toBe(plays.length);
+    expect(summary.rejected).toEqual([
+      expect.objectContaining({ table: 'staging_events', file: 's3://udacity-dend/log_data/2018/11/2018-11-01-events.json', column: 'user_id' }),
+    ]);
+    expect(warnings[0]).toMatch(/staging_events: rejected s3:\/\/udacity-dend\/log_data\/2018\/11\/2018-11-01-events\.json line \d+ column user_id/);
+  });
+});
