@@ -15,6 +15,7 @@ import { type Progress, type StepResult, silentProgress } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable } from './tables';
+import { loadUserAgents } from './user-agents';
 
 export interface PipelineOptions {
   readonly sources: SourceSettings;
@@ -100,6 +101,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
     'build star tables',
     async () => {
       await warehouse.run(buildStatements().map((sql) => ({ sql, label: 'build star tables' })), { transaction: true });
+      await loadUserAgents(warehouse, BUILD_SUFFIX);
       return countAll(warehouse, BUILD_SUFFIX);
     },
     (counts) => ({ rows: Object.values(counts).reduce((a, b) => a + b, 0), detail: STAR_TABLES.map((t) => `${t} ${counts[t]}`).join(', ') }),

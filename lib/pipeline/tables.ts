@@ -12,8 +12,11 @@ export const STAGING_TABLES: readonly StagingTable[] = [
   { name: 'staging_events', copyFile: 'staging/staging_events.copy.sql' },
 ];
 
-/** In build order: songplays reads staging only, time reads songplays. */
-export const STAR_TABLES = ['songs', 'artists', 'users', 'songplays', 'time'] as const;
+/**
+ * In build order: songplays reads staging only, time reads songplays. user_agents is created empty by its
+ * SQL and filled from songplays by lib/pipeline/user-agents.ts, after the rest of the build.
+ */
+export const STAR_TABLES = ['songs', 'artists', 'users', 'songplays', 'time', 'user_agents'] as const;
 export type StarTable = (typeof STAR_TABLES)[number];
 
 /** The star tables are built under this suffix, tested, then renamed into place in one transaction. */
