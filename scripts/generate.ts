@@ -24,6 +24,12 @@ const program = new Command('generate')
   .option('--force', 'replace song_data/, log_data/ and log_json_path.json of a non-empty --out')
   .option('--json', 'print a one-line JSON summary to stdout')
   .option('--quiet', 'no progress on stderr')
+  .addHelpText(
+    'after',
+    '\nThe --json summary: songs, artists, users, activeUsers, events, sessions, nextSongEvents, loggedOutEvents,\n' +
+      'matchedPlays, nearMissArtist, nearMissDuration, levelChanges, firstDay, lastDay, songFiles, logFiles,\n' +
+      'files, bytes, ms.\n\nExit codes: 0 written; 1 a file could not be written; 2 bad flags or --out.',
+  )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
