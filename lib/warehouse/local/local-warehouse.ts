@@ -31,6 +31,26 @@ export interface LocalWarehouseOptions {
 
 type Executor = Pick<Transaction, 'query'>;
 
+/** A statement's result with, for one that returns rows (even none), the rows and their columns' Postgres types. */
+export interface StatementOutcome extends StatementResult {
+  readonly result?: { readonly rows: Row[]; readonly fields: readonly { readonly name: string; readonly dataTypeID: number }[] };
+}
+
+/**
+ * Watches `run` statement by statement. The local Data API endpoint uses it to play the service: statuses
+ * per sub-statement, each statement's rows, and stopping a run (a cancel, an injected fault) between statements.
+ */
+export interface StatementObserver {
+  /** Statement `index` is about to run; throwing stops the run, and rolls back a transaction. */
+  starting?(index: number): Promise<void>;
+  /** Statement `index` ran. */
+  finished?(index: number, outcome: StatementOutcome): void;
+}
+
+export interface LocalRunOptions extends RunOptions {
+  readonly observer?: StatementObserver;
+}
+
 /** Rows come back as the Data API returns them: numbers, booleans, and text for timestamps and decimals. */
 const asText = (value: string) => value;
 const PARSERS = {
@@ -101,11 +121,18 @@ export class LocalWarehouse implements Warehouse {
     }
   }
 
-  async run(statements: readonly Statement[], options: RunOptions = {}): Promise<StatementResult[]> {
+  async run(statements: readonly Statement[], options: LocalRunOptions = {}): Promise<StatementResult[]> {
     const rejects: { queryId: number; table: string; rejects: readonly LoadReject[] }[] = [];
+    const { observer } = options;
     const runAll = async (executor: Executor, inTransaction: boolean) => {
       const results: StatementResult[] = [];
-      for (const statement of statements) results.push(await this.#execute(executor, statement, inTransaction, rejects));
+      for (const [index, statement] of statements.entries()) {
+        await observer?.starting?.(index);
+        const outcome = await this.#execute(executor, statement, inTransaction, rejects);
+        observer?.finished?.(index, outcome);
+        const { rowsAffected, queryId } = outcome;
+        results.push(queryId === undefined ? { rowsAffected } : { rowsAffected, queryId });
+      }
       return results;
     };
     try {
@@ -134,7 +161,7 @@ export class LocalWarehouse implements Warehouse {
     statement: Statement,
     inTransaction: boolean,
     rejects: { queryId: number; table: string; rejects: readonly LoadReject[] }[],
-  ): Promise<StatementResult> {
+  ): Promise<StatementOutcome> {
     if (isCopy(statement.sql)) {
       const command = parseCopy(statement.sql);
       const queryId = Number((await executor.query<{ id: number }>("SELECT nextval('local_query_id') AS id")).rows[0]!.id);
@@ -151,8 +178,9 @@ export class LocalWarehouse implements Warehouse {
     }
     const { text, values } = bindParameters(translate(statement.sql), statement.params, statement.sql);
     try {
-      const result = await executor.query(text, values);
-      return { rowsAffected: result.affectedRows ?? 0 };
+      const result = await executor.query<Row>(text, values);
+      const rowsAffected = result.affectedRows ?? 0;
+      return result.fields.length > 0 ? { rowsAffected, result: { rows: result.rows, fields: result.fields } } : { rowsAffected };
     } catch (e) {
       throw statementError(e, statement.sql, statement.label);
     }
