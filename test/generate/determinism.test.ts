@@ -14,7 +14,7 @@ function fingerprint(dir: string, under: string[] = ['song_data', 'log_data']): 
 function generated(input: Omit<GenerateInput, 'out'>): Map<string, string> {
   const work = tempDir('determinism');
   try {
-    generate(resolveOptions({ events: 3000, songs: 300, ...input, out: work.dir }));
+    generate(resolveOptions({ events: 2000, songs: 120, ...input, out: work.dir }));
     return fingerprint(work.dir);
   } finally {
     work.cleanup();
