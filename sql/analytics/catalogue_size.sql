@@ -4,18 +4,12 @@ SELECT s.songs,
        a.artists,
        p.songs_played,
        p.artists_played,
-       p.plays,
-       p.plays_matched
+       m.plays,
+       m.plays_matched
 FROM (SELECT COUNT(*) AS songs FROM songs) AS s
 CROSS JOIN (SELECT COUNT(*) AS artists FROM artists) AS a
 CROSS JOIN (
-    SELECT COUNT(*) AS songs_played,
-           COUNT(DISTINCT artist_name) AS artists_played,
-           SUM(plays) AS plays,
-           SUM(plays_matched) AS plays_matched
-    FROM (
-        SELECT song_title, artist_name, COUNT(*) AS plays, COUNT(song_id) AS plays_matched
-        FROM songplays
-        GROUP BY song_title, artist_name
-    ) AS played
-) AS p;
+    SELECT COUNT(*) AS songs_played, COUNT(DISTINCT artist_name) AS artists_played
+    FROM (SELECT DISTINCT song_title, artist_name FROM songplays) AS played
+) AS p
+CROSS JOIN (SELECT COUNT(*) AS plays, COUNT(song_id) AS plays_matched FROM songplays) AS m;

@@ -1,0 +1,261 @@
+/**
+ * Every analytics question on the bundled sample, checked against what the raw JSON files say (see
+ * sample-answers.ts). One warehouse, loaded once by the real pipeline, serves all the tests of this file.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Answered, answerQuestions, assertLoaded, EMPTY_WAREHOUSE } from '../../lib/analytics/answer-questions';
+import { QUESTIONS, questionText, selectQuestions } from '../../lib/analytics/questions';
+import { formatAnswers } from '../../lib/analytics/terminal-output';
+import { DEFAULT_SOURCES } from '../../lib/config';
+import { ConfigError, SparkifyError } from '../../lib/errors';
+import { runPipeline } from '../../lib/pipeline/pipeline';
+import { SQL_DIR } from '../../lib/pipeline/sql-files';
+import type { Row, Warehouse } from '../../lib/warehouse/warehouse';
+import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
+import {
+  calendar,
+  catalogueArtists,
+  catalogueSongs,
+  latestByUser,
+  matches,
+  operatingSystem,
+  plays,
+  share,
+  tally,
+  users,
+} from './sample-answers';
+
+/** A top-N list: its counts are the N largest, in order, and each row's count is its own key's. */
+function expectTop(rows: readonly Row[], key: (row: Row) => string, column: string, expected: Map<string, number>, n: number) {
+  const largest = [...expected.values()].sort((a, b) => b - a).slice(0, n);
+  expect(rows.map((r) => r[column])).toEqual(largest);
+  for (const row of rows) expect([key(row), row[column]]).toEqual([key(row), expected.get(key(row))]);
+}
+
+const songKey = (title: unknown, artist: unknown) => `${title}\u0000${artist}`;
+
+describe('the analytics questions on the bundled sample', () => {
+  let db: TestWarehouse;
+  const answered = new Map<string, Answered>();
+  const rowsOf = (name: string) => answered.get(name)!.rows;
+  let beforeEtl: unknown;
+
+  beforeAll(async () => {
+    db = await openTestWarehouse();
+    beforeEtl = await assertLoaded(db.warehouse).catch((e: unknown) => e);
+    await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES });
+    await assertLoaded(db.warehouse);
+    for (const a of await answerQuestions(db.warehouse, QUESTIONS)) answered.set(a.question.name, a);
+  });
+  afterAll(() => db.dispose());
+
+  test('before any ETL the warehouse is empty, and says to run the ETL', () => {
+    expect(beforeEtl).toBeInstanceOf(SparkifyError);
+    expect((beforeEtl as Error).message).toBe(EMPTY_WAREHOUSE);
+  });
+
+  test('each SQL file under sql/analytics is one question of the catalogue, and its header asks it', () => {
+    const files = readdirSync(join(SQL_DIR, 'analytics')).map((f) => f.replace(/\.sql$/, ''));
+    expect([...files].sort()).toEqual(QUESTIONS.map((q) => q.name).sort());
+    for (const q of QUESTIONS) expect(questionText(q.name).question).toMatch(/^[A-Z].*\?$/);
+  });
+
+  test('free versus paid: users by current level, plays by the level at the time', () => {
+    const byLevel = tally(users, (u) => u.level);
+    const playsByLevel = tally(plays, (e) => e.level);
+    expect(rowsOf('free_vs_paid')).toEqual(
+      ['free', 'paid'].map((level) => ({
+        level,
+        users: byLevel.get(level),
+        pct_users: share(byLevel.get(level)!, users.length),
+        plays: playsByLevel.get(level),
+        pct_plays: share(playsByLevel.get(level)!, plays.length),
+      })),
+    );
+  });
+
+  test('the users who played both as free and as paid, most plays first', () => {
+    const perUser = new Map<number, { free: number; paid: number }>();
+    for (const e of plays) {
+      const counts = perUser.get(Number(e.userId)) ?? { free: 0, paid: 0 };
+      counts[e.level as 'free' | 'paid']++;
+      perUser.set(Number(e.userId), counts);
+    }
+    const both = [...perUser.entries()]
+      .filter(([, c]) => c.free > 0 && c.paid > 0)
+      .sort(([idA, a], [idB, b]) => b.free + b.paid - (a.free + a.paid) || idA - idB)
+      .map(([id, c]) => {
+        const latest = latestByUser.get(id)!;
+        return { user_id: id, first_name: latest.firstName, last_name: latest.lastName, current_level: latest.level, free_plays: c.free, paid_plays: c.paid };
+      });
+    expect(both.length).toBeGreaterThan(0);
+    expect(rowsOf('free_and_paid_users')).toEqual(both);
+  });
+
+  test('the ten users with the most plays', () => {
+    const top = [...tally(plays, (e) => e.userId).entries()]
+      .map(([id, n]) => ({ id: Number(id), n }))
+      .sort((a, b) => b.n - a.n || a.id - b.id)
+      .slice(0, 10)
+      .map(({ id, n }) => {
+        const latest = latestByUser.get(id)!;
+        return { user_id: id, first_name: latest.firstName, last_name: latest.lastName, current_level: latest.level, plays: n };
+      });
+    expect(rowsOf('top_users')).toEqual(top);
+  });
+
+  test('operating systems: plays and distinct users per system, from the user_agents dimension', () => {
+    const bySystem = new Map<string, { plays: number; users: Set<string> }>();
+    for (const e of plays) {
+      const os = operatingSystem(e.userAgent!);
+      const entry = bySystem.get(os) ?? { plays: 0, users: new Set<string>() };
+      entry.plays++;
+      entry.users.add(e.userId);
+      bySystem.set(os, entry);
+    }
+    const rows = rowsOf('operating_systems');
+    expect(rows.map((r) => r['plays'])).toEqual([...bySystem.values()].map((s) => s.plays).sort((a, b) => b - a));
+    expect(Object.fromEntries(rows.map((r) => [r['os_name'], r]))).toEqual(
+      Object.fromEntries(
+        [...bySystem.entries()].map(([os, s]) => [os, { os_name: os, plays: s.plays, pct_plays: share(s.plays, plays.length), users: s.users.size }]),
+      ),
+    );
+  });
+
+  test('user_agents holds each distinct user agent of the plays once, and every play joins it', async () => {
+    const distinct = new Set(plays.map((e) => e.userAgent!));
+    const rows = await db.warehouse.query<{ user_agent: string; os_name: string; device_type: string }>('SELECT * FROM user_agents');
+    expect(rows.map((r) => r.user_agent).sort()).toEqual([...distinct].sort());
+    for (const r of rows) {
+      expect([r.user_agent, r.os_name]).toEqual([r.user_agent, operatingSystem(r.user_agent)]);
+      expect([r.user_agent, r.device_type]).toEqual([r.user_agent, /iPhone/.test(r.user_agent) ? 'mobile' : 'desktop']);
+    }
+    const [orphans] = await db.warehouse.query(
+      'SELECT COUNT(*) AS n FROM songplays AS sp LEFT JOIN user_agents AS ua ON ua.user_agent = sp.user_agent WHERE ua.user_agent IS NULL',
+    );
+    expect(orphans).toEqual({ n: 0 });
+  });
+
+  test('metro areas: the ten with the most users, by each user’s latest location', () => {
+    expectTop(rowsOf('top_metro_areas'), (r) => String(r['metro_area']), 'users', tally(users, (u) => u.location!), 10);
+  });
+
+  test('states: users per principal state of their metro area', () => {
+    const byState = tally(users, (u) => u.location!.split(', ')[1]!.split('-')[0]!);
+    expect(Object.fromEntries(rowsOf('top_states').map((r) => [r['state'], r['users']]))).toEqual(Object.fromEntries(byState));
+    expect(rowsOf('top_states').map((r) => r['users'])).toEqual([...byState.values()].sort((a, b) => b - a));
+  });
+
+  test('gender: users and their plays', () => {
+    const byGender = tally(users, (u) => u.gender!);
+    const playsByGender = tally(plays, (e) => latestByUser.get(Number(e.userId))!.gender!);
+    expect(rowsOf('gender')).toEqual(
+      [...byGender.entries()]
+        .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
+        .map(([gender, n]) => ({
+          gender,
+          users: n,
+          pct_users: share(n, users.length),
+          plays: playsByGender.get(gender),
+          pct_plays: share(playsByGender.get(gender)!, plays.length),
+        })),
+    );
+  });
+
+  test('songs: the ten most played by title and artist as played, with the catalogue id only where a play matched', () => {
+    const rows = rowsOf('top_songs');
+    expectTop(rows, (r) => songKey(r['song_title'], r['artist_name']), 'plays', tally(plays, (e) => songKey(e.song, e.artist)), 10);
+    const matched = new Set(plays.filter(matches).map((e) => songKey(e.song, e.artist)));
+    for (const r of rows) expect(r['song_id'] !== null).toBe(matched.has(songKey(r['song_title'], r['artist_name'])));
+  });
+
+  test('artists: the ten most played by name as played, with their distinct songs', () => {
+    const rows = rowsOf('top_artists');
+    expectTop(rows, (r) => String(r['artist_name']), 'plays', tally(plays, (e) => e.artist!), 10);
+    const matched = new Set(plays.filter(matches).map((e) => e.artist));
+    for (const r of rows) {
+      const songs = new Set(plays.filter((e) => e.artist === r['artist_name']).map((e) => e.song));
+      expect([r['artist_name'], r['songs'], r['artist_id'] !== null]).toEqual([r['artist_name'], songs.size, matched.has(String(r['artist_name']))]);
+    }
+  });
+
+  test('catalogue size, beside what was played and how much of it matched', () => {
+    expect(rowsOf('catalogue_size')).toEqual([
+      {
+        songs: catalogueSongs,
+        artists: catalogueArtists,
+        songs_played: new Set(plays.map((e) => songKey(e.song, e.artist))).size,
+        artists_played: new Set(plays.map((e) => e.artist)).size,
+        plays: plays.length,
+        plays_matched: plays.filter(matches).length,
+      },
+    ]);
+    expect(plays.filter(matches)).toHaveLength(1);
+  });
+
+  test('play volume by year, month, ISO week, day of month, weekday and hour (UTC)', () => {
+    const days = plays.map((e) => calendar(e.ts));
+    const volume = <K extends string | number>(key: (c: ReturnType<typeof calendar>) => K) =>
+      [...tally(days, (c) => String(key(c))).entries()].map(([k, n]) => [k, n] as const);
+    const byNumber = (entries: (readonly [string, number])[]) => [...entries].sort(([a], [b]) => Number(a) - Number(b));
+
+    expect(rowsOf('plays_by_year')).toEqual(byNumber(volume((c) => c.year)).map(([year, n]) => ({ year: Number(year), plays: n })));
+    expect(rowsOf('plays_by_month')).toEqual(
+      byNumber(volume((c) => c.year * 100 + c.month)).map(([ym, n]) => ({ year: Math.floor(Number(ym) / 100), month: Number(ym) % 100, plays: n })),
+    );
+    expect(rowsOf('plays_by_week')).toEqual(
+      volume((c) => `${c.weekStart} ${c.week}`)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, n]) => ({ week_start: k.split(' ')[0], week: Number(k.split(' ')[1]), plays: n })),
+    );
+    expect(rowsOf('plays_by_day')).toEqual(byNumber(volume((c) => c.day)).map(([day, n]) => ({ day: Number(day), plays: n })));
+    const names = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+    expect(rowsOf('plays_by_weekday')).toEqual(
+      byNumber(volume((c) => (c.weekday + 6) % 7)).map(([mondayFirst, n]) => {
+        const weekday = (Number(mondayFirst) + 1) % 7;
+        return { weekday, weekday_name: names[weekday], plays: n };
+      }),
+    );
+    expect(rowsOf('plays_by_hour')).toEqual(byNumber(volume((c) => c.hour)).map(([hour, n]) => ({ hour: Number(hour), plays: n })));
+    // The sample is November 2018: weeks 44 (from Monday 29 October) to 48.
+    expect(rowsOf('plays_by_week').map((r) => r['week'])).toEqual([44, 45, 46, 47, 48]);
+  });
+
+  test('every answer is a sentence made of the numbers, with nothing missing', () => {
+    for (const a of answered.values()) expect(a.answer).not.toMatch(/undefined|NaN|null|\[object/);
+    expect(answered.get('free_vs_paid')!.answer).toContain(`${tally(users, (u) => u.level).get('paid')} paid`);
+    expect(answered.get('catalogue_size')!.answer).toContain(`1 of ${plays.length.toLocaleString('en-US')} plays matched`);
+    expect(answered.get('plays_by_month')!.answer).toBe(`All ${plays.length.toLocaleString('en-US')} plays fall in November 2018.`);
+  });
+
+  // Last: it drops a table the tests above read.
+  test('a warehouse loaded before user_agents existed is told to run the ETL again', async () => {
+    await db.warehouse.run([{ sql: 'DROP TABLE user_agents' }]);
+    await expect(assertLoaded(db.warehouse)).rejects.toThrow('The warehouse has no user_agents table yet; run npm run etl first.');
+  });
+});
+
+describe('questions without data', () => {
+  /** A warehouse whose every query comes back empty. */
+  const empty: Warehouse = { description: 'empty', run: async () => [], query: async () => [], close: async () => {} };
+
+  test('each says so instead of answering, and the terminal output shows no rows', async () => {
+    const answers = await answerQuestions(empty, QUESTIONS);
+    for (const a of answers) expect(a.answer).toMatch(/^No /);
+    expect(answers.find((a) => a.question.name === 'free_and_paid_users')!.answer).toBe('No user played both as free and as paid.');
+    expect(formatAnswers(answers).match(/\(no rows\)/g)).toHaveLength(QUESTIONS.length);
+  });
+});
+
+describe('choosing questions with --only', () => {
+  test('names, comma-separated, in report order', () => {
+    expect(selectQuestions('gender,free_vs_paid').map((q) => q.name)).toEqual(['free_vs_paid', 'gender']);
+    expect(selectQuestions()).toBe(QUESTIONS);
+  });
+
+  test('an unknown name is a usage error that lists the valid names', () => {
+    expect(() => selectQuestions('genders')).toThrow(ConfigError);
+    expect(() => selectQuestions('genders')).toThrow(/Unknown question "genders"\. The questions are: free_vs_paid, .*plays_by_hour\./);
+  });
+});
