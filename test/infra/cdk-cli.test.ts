@@ -1,0 +1,32 @@
+/**
+ * `npx cdk synth` through the CLI the project pins, as a user runs it on a fresh clone: no AWS credentials,
+ * no network. This guards the CLI/library pairing too: a CLI that cannot read aws-cdk-lib's cloud
+ * assembly fails here with "Cloud assembly schema version mismatch".
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+test('cdk synth succeeds with no AWS credentials and writes the stack template', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'cdk-cli-'));
+  try {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CDK_')));
+    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', outdir, '--no-notices', '--no-version-reporting'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...env, AWS_EC2_METADATA_DISABLED: 'true' },
+      timeout: 180_000,
+    });
+    expect(run.stderr).not.toMatch(/schema version mismatch/i);
+    expect(run.status).toBe(0);
+    const template = JSON.parse(readFileSync(join(outdir, 'SparkifyWarehouse.template.json'), 'utf8'));
+    expect(Object.values(template.Resources).map((r) => (r as { Type: string }).Type)).toEqual(
+      expect.arrayContaining(['AWS::RedshiftServerless::Namespace', 'AWS::RedshiftServerless::Workgroup', 'AWS::IAM::Role', 'AWS::EC2::VPC']),
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+});
