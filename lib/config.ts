@@ -1,10 +1,13 @@
 /**
  * One place that resolves where the ETL runs and what it loads: command-line flags first, then environment
- * variables, then defaults. Every value is validated here, with the name of the flag or variable at fault.
+ * variables, then the deployed stack's outputs (`cdk-outputs.json`), then defaults. Every value is validated
+ * here, with the name of the flag, variable or file at fault.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from './errors';
+import { OUTPUT_KEYS } from './infra/outputs';
+import { DEFAULT_SETTINGS } from './infra/settings';
 import { iamRoleLiteral, integerLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
 import { parseS3Uri } from './warehouse/local/s3-mounts';
 
@@ -35,10 +38,25 @@ export interface LocalTarget {
   readonly sourceDir: string;
 }
 
-export type TargetSettings = LocalTarget;
+export interface RedshiftTarget {
+  readonly kind: 'redshift';
+  /** Redshift Serverless workgroup (name or ARN) the Data API runs statements on. */
+  readonly workgroupName: string;
+  readonly database: string;
+  /** AWS region of the workgroup; undefined leaves it to the AWS SDK (AWS_REGION, the profile's region). */
+  readonly region?: string;
+  /** Secrets Manager secret to sign in with; undefined signs in with IAM temporary credentials. */
+  readonly secretArn?: string;
+  /** How long one statement may run before it is cancelled. */
+  readonly statementTimeoutMs: number;
+  /** A Data API endpoint other than AWS's (AWS_ENDPOINT_URL_REDSHIFT_DATA), which the SDK uses by itself; shown in messages. */
+  readonly endpoint?: string;
+}
 
-export interface Settings {
-  readonly target: TargetSettings;
+export type TargetSettings = LocalTarget | RedshiftTarget;
+
+export interface Settings<T extends TargetSettings = TargetSettings> {
+  readonly target: T;
   /** Why this target was chosen, for the first line of progress output. */
   readonly why: string;
   readonly sources: SourceSettings;
@@ -50,6 +68,11 @@ export interface Flags {
   readonly source?: string;
   readonly dataDir?: string;
   readonly maxErrors?: string;
+  readonly workgroup?: string;
+  readonly database?: string;
+  readonly region?: string;
+  readonly secretArn?: string;
+  readonly statementTimeout?: string;
 }
 
 export const DEFAULT_SOURCES: SourceSettings = {
@@ -63,33 +86,54 @@ export const DEFAULT_SOURCES: SourceSettings = {
 
 export const DEFAULT_SOURCE_DIR = resolve(PROJECT_ROOT, 'data', 'sample');
 export const DEFAULT_DATA_DIR = resolve(PROJECT_ROOT, '.warehouse', 'pgdata');
+/** Where `npx cdk deploy` writes the stack's outputs (cdk.json's outputsFile). */
+export const DEFAULT_OUTPUTS_FILE = resolve(PROJECT_ROOT, 'cdk-outputs.json');
+/** Redshift Serverless creates this database in every namespace; used when neither flags nor outputs name one. */
+export const DEFAULT_DATABASE = 'dev';
+/** A COPY of the whole source bucket takes minutes; an hour means something is stuck. */
+export const DEFAULT_STATEMENT_TIMEOUT_S = 3600;
 
 export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): Settings {
-  const pick = (flag: string | undefined, variable: string): { value?: string; from: string } =>
-    flag !== undefined ? { value: flag, from: `--${kebab(variable)}` } : { value: env[variable], from: variable };
-
+  const pick = picker(env);
   const target = pick(flags.target, 'SPARKIFY_TARGET');
-  if (target.value !== undefined && target.value !== 'local') {
-    throw new ConfigError(`${target.from} must be "local"; got ${JSON.stringify(target.value)}.`);
+  if (target.value !== undefined && target.value !== 'local' && target.value !== 'redshift') {
+    throw new ConfigError(`${target.from} must be "local" or "redshift"; got ${JSON.stringify(target.value)}.`);
   }
 
   const maxErrorsText = pick(flags.maxErrors, 'SPARKIFY_MAX_ERRORS');
   const maxErrors = maxErrorsText.value === undefined ? DEFAULT_SOURCES.maxErrors : Number(maxErrorsText.value);
   integerLiteral(maxErrorsText.from, maxErrors, 0, 100000);
 
+  const outputsFile = resolve(env['SPARKIFY_CDK_OUTPUTS'] ?? DEFAULT_OUTPUTS_FILE);
+  // Asked for the local warehouse, the outputs are not read at all: a broken file must not stop an offline run.
+  const outputs = target.value === 'local' ? undefined : readStackOutputs(outputsFile, env['SPARKIFY_STACK']);
+  const workgroup = pick(flags.workgroup, 'SPARKIFY_WORKGROUP');
+  const kind = target.value ?? (outputs !== undefined || workgroup.value !== undefined ? 'redshift' : 'local');
+
   const sources: SourceSettings = {
     eventsUri: env['SPARKIFY_EVENTS_URI'] ?? DEFAULT_SOURCES.eventsUri,
     songsUri: env['SPARKIFY_SONGS_URI'] ?? DEFAULT_SOURCES.songsUri,
     jsonPathsUri: env['SPARKIFY_JSONPATHS_URI'] ?? DEFAULT_SOURCES.jsonPathsUri,
     region: env['SPARKIFY_SOURCE_REGION'] ?? DEFAULT_SOURCES.region,
-    iamRole: env['SPARKIFY_IAM_ROLE'] ?? DEFAULT_SOURCES.iamRole,
+    // On Redshift, COPY names the stack's own role when the outputs give it; "default" is the namespace's default role.
+    iamRole: env['SPARKIFY_IAM_ROLE'] ?? (kind === 'redshift' ? outputs?.roleArn : undefined) ?? DEFAULT_SOURCES.iamRole,
     maxErrors,
   };
   s3UriLiteral('SPARKIFY_EVENTS_URI', sources.eventsUri);
   s3UriLiteral('SPARKIFY_SONGS_URI', sources.songsUri);
   s3UriLiteral('SPARKIFY_JSONPATHS_URI', sources.jsonPathsUri);
   regionLiteral('SPARKIFY_SOURCE_REGION', sources.region);
-  iamRoleLiteral('SPARKIFY_IAM_ROLE', sources.iamRole);
+  iamRoleLiteral(env['SPARKIFY_IAM_ROLE'] !== undefined ? 'SPARKIFY_IAM_ROLE' : `RoleArn in ${outputsFile}`, sources.iamRole);
+
+  if (kind === 'redshift') {
+    const why =
+      target.value !== undefined
+        ? `chosen by ${target.from}`
+        : outputs !== undefined
+          ? `the stack's outputs are in ${outputsFile}`
+          : `a workgroup is given by ${workgroup.from}`;
+    return { target: redshiftTarget(flags, env, outputs, outputsFile), why, sources };
+  }
 
   const source = pick(flags.source, 'SPARKIFY_SOURCE');
   const sourceDir = resolve(source.value ?? DEFAULT_SOURCE_DIR);
@@ -104,8 +148,123 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   return { target: { kind: 'local', dataDir, sourceDir }, why, sources };
 }
 
+/** The values of the deployed stack's outputs this tool reads. */
+interface StackOutputs {
+  readonly workgroupName: string;
+  readonly databaseName?: string;
+  readonly region?: string;
+  readonly roleArn?: string;
+}
+
+/** A setting's value from its flag, else its environment variable, and which of the two gave it. */
+function picker(env: NodeJS.ProcessEnv) {
+  return (flag: string | undefined, variable: string): { value?: string; from: string } =>
+    flag !== undefined ? { value: flag, from: `--${kebab(variable)}` } : { value: env[variable], from: variable };
+}
+
+/** Each setting from its flag, else its variable, else the stack's outputs, else a default; each validated. */
+function redshiftTarget(flags: Flags, env: NodeJS.ProcessEnv, outputs: StackOutputs | undefined, outputsFile: string): RedshiftTarget {
+  const pick = picker(env);
+  const fromOutputs = (key: string) => `${key} in ${outputsFile}`;
+  const setting = (flag: string | undefined, variable: string, output: string | undefined, key: string) => {
+    const given = pick(flag, variable);
+    return given.value !== undefined ? given : { value: output, from: fromOutputs(key) };
+  };
+
+  const workgroup = setting(flags.workgroup, 'SPARKIFY_WORKGROUP', outputs?.workgroupName, OUTPUT_KEYS.workgroupName);
+  if (workgroup.value === undefined) {
+    throw new ConfigError(
+      `Loading Redshift needs its workgroup, and ${outputsFile} does not exist or holds no warehouse stack. Deploy the stack ` +
+        '(npx cdk deploy writes that file), or give --workgroup and --database (SPARKIFY_WORKGROUP, SPARKIFY_DATABASE), ' +
+        'or use --target local.',
+    );
+  }
+  if (!WORKGROUP.test(workgroup.value)) {
+    throw new ConfigError(
+      `${workgroup.from} must be a Redshift Serverless workgroup name (3–63 lowercase letters, digits or hyphens) or its ARN; ` +
+        `got ${JSON.stringify(workgroup.value)}.`,
+    );
+  }
+
+  const database = setting(flags.database, 'SPARKIFY_DATABASE', outputs?.databaseName, OUTPUT_KEYS.databaseName);
+  const databaseName = database.value ?? DEFAULT_DATABASE;
+  if (!DATABASE.test(databaseName)) {
+    throw new ConfigError(`${database.from} must be a database name such as dev (letters, digits, _ or $); got ${JSON.stringify(databaseName)}.`);
+  }
+
+  const region = setting(flags.region, 'SPARKIFY_REGION', outputs?.region, OUTPUT_KEYS.region);
+  if (region.value !== undefined) regionLiteral(region.from, region.value);
+
+  const secret = pick(flags.secretArn, 'SPARKIFY_SECRET_ARN');
+  if (secret.value !== undefined && !SECRET.test(secret.value)) {
+    throw new ConfigError(
+      `${secret.from} must be the name or ARN of a Secrets Manager secret (arn:aws:secretsmanager:region:account:secret:name); ` +
+        `got ${JSON.stringify(secret.value)}.`,
+    );
+  }
+
+  const timeout = pick(flags.statementTimeout, 'SPARKIFY_STATEMENT_TIMEOUT');
+  const timeoutSeconds = timeout.value === undefined ? DEFAULT_STATEMENT_TIMEOUT_S : Number(timeout.value);
+  integerLiteral(timeout.from, timeoutSeconds, 1, 86400);
+
+  return {
+    kind: 'redshift',
+    workgroupName: workgroup.value,
+    database: databaseName,
+    region: region.value,
+    secretArn: secret.value,
+    statementTimeoutMs: timeoutSeconds * 1000,
+    endpoint: env['AWS_ENDPOINT_URL_REDSHIFT_DATA'] ?? env['AWS_ENDPOINT_URL'],
+  };
+}
+
+/** CreateWorkgroup's name rule, or a workgroup ARN (the Data API takes either). */
+const WORKGROUP = /^([a-z0-9-]{3,63}|arn:aws[a-z-]*:redshift-serverless:[a-z0-9-]+:\d{12}:workgroup\/[0-9a-f-]{36})$/;
+const DATABASE = /^[A-Za-z_][A-Za-z0-9_$]{0,126}$/;
+const SECRET = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+|[\w/+=.@-]{1,512})$/;
+
+/**
+ * The warehouse stack's outputs from `cdk-outputs.json` (`{ "<StackName>": { "<OutputKey>": "value" } }`),
+ * or undefined when the file is absent or holds no stack with a workgroup (a failed first deploy writes `{}`).
+ * With several stacks: the one SPARKIFY_STACK names, else the default stack name, else the only one.
+ */
+function readStackOutputs(file: string, stackName: string | undefined): StackOutputs | undefined {
+  if (!existsSync(file)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(
+      `${file} is not valid JSON (${(e as Error).message}). Run npx cdk deploy again to rewrite it, or delete it to load the local warehouse.`,
+    );
+  }
+  const stacks = Object.entries(typeof parsed === 'object' && parsed !== null ? parsed : {}).filter(
+    (entry): entry is [string, Record<string, unknown>] =>
+      typeof entry[1] === 'object' && entry[1] !== null && typeof (entry[1] as Record<string, unknown>)[OUTPUT_KEYS.workgroupName] === 'string',
+  );
+  const chosen =
+    stackName !== undefined
+      ? stacks.find(([name]) => name === stackName)
+      : (stacks.find(([name]) => name === DEFAULT_SETTINGS.stackName) ?? (stacks.length === 1 ? stacks[0] : undefined));
+  if (chosen === undefined) {
+    if (stacks.length === 0) return undefined;
+    throw new ConfigError(
+      `${file} holds the outputs of ${stacks.length === 1 ? 'the stack' : 'several stacks'} ${stacks.map(([n]) => n).join(', ')}` +
+        `${stackName !== undefined ? ` but none named ${stackName} (SPARKIFY_STACK)` : ''}. Set SPARKIFY_STACK to the one to load.`,
+    );
+  }
+  const values = chosen[1];
+  const text = (key: string) => (typeof values[key] === 'string' && values[key] !== '' ? (values[key] as string) : undefined);
+  return {
+    workgroupName: text(OUTPUT_KEYS.workgroupName)!,
+    databaseName: text(OUTPUT_KEYS.databaseName),
+    region: text(OUTPUT_KEYS.region),
+    roleArn: text(OUTPUT_KEYS.roleArn),
+  };
+}
+
 /** The local folder for each bucket the sources name: all of them map to the one source folder. */
-export function localS3Folders(settings: Settings & { target: LocalTarget }): Record<string, string> {
+export function localS3Folders(settings: Settings<LocalTarget>): Record<string, string> {
   const folders: Record<string, string> = {};
   for (const uri of [settings.sources.eventsUri, settings.sources.songsUri, settings.sources.jsonPathsUri]) {
     folders[parseS3Uri(uri).bucket] = settings.target.sourceDir;

@@ -5,6 +5,8 @@ import { resolveSettings } from '../lib/config';
 import { silentProgress } from '../lib/pipeline/progress';
 import { runPipeline } from '../lib/pipeline/pipeline';
 import { openWarehouse } from '../lib/warehouse/open';
+import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
+import { RedshiftDataApiWarehouse } from '../lib/warehouse/redshift/redshift-warehouse';
 
 const program = new Command('npm run etl --')
   .description(
@@ -13,9 +15,10 @@ const program = new Command('npm run etl --')
       'With no Redshift stack configured it runs on the embedded local warehouse over the bundled sample.',
   )
   .option('--source <dir>', 'local folder standing in for the source bucket (song_data/, log_data/, log_json_path.json)', undefined)
-  .option('--target <target>', 'where to load: local')
+  .option('--target <target>', 'where to load: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)')
-  .option('--max-errors <n>', 'rows each COPY may reject before it fails, as COPY … MAXERROR (default 0)')
+  .option('--max-errors <n>', 'rows each COPY may reject before it fails, as COPY … MAXERROR (default 0)');
+addRedshiftOptions(program)
   .option('--fresh', 'drop every table the pipeline owns before loading')
   .option('--json', 'print a machine-readable summary on stdout')
   .option('--quiet', 'print no progress')
@@ -23,34 +26,62 @@ const program = new Command('npm run etl --')
     'after',
     `
 Environment (flags win): SPARKIFY_TARGET, SPARKIFY_SOURCE, SPARKIFY_DATA_DIR, SPARKIFY_MAX_ERRORS,
-  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE.`,
+  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE.${REDSHIFT_ENVIRONMENT_HELP}`,
   );
 
 void runCli(program, async () => {
-  const flags = program.opts<{ source?: string; target?: string; dataDir?: string; maxErrors?: string; fresh?: boolean; json?: boolean; quiet?: boolean }>();
+  const flags = program.opts<{
+    source?: string;
+    target?: string;
+    dataDir?: string;
+    maxErrors?: string;
+    workgroup?: string;
+    database?: string;
+    region?: string;
+    secretArn?: string;
+    statementTimeout?: string;
+    fresh?: boolean;
+    json?: boolean;
+    quiet?: boolean;
+  }>();
   const settings = resolveSettings(flags);
+  const { target, sources } = settings;
   const progress = flags.quiet ? silentProgress : consoleProgress();
   if (!flags.quiet) {
-    process.stderr.write(`Target: ${settings.target.kind} (${settings.why})\n`);
-    process.stderr.write(`Source: ${settings.target.sourceDir} as ${settings.sources.eventsUri}, ${settings.sources.songsUri}\n`);
+    process.stderr.write(`Target: ${target.kind} (${settings.why})\n`);
+    process.stderr.write(
+      target.kind === 'local'
+        ? `Source: ${target.sourceDir} as ${sources.eventsUri}, ${sources.songsUri}\n`
+        : `Source: ${sources.eventsUri}, ${sources.songsUri} (IAM_ROLE ${sources.iamRole})\n`,
+    );
   }
   const started = performance.now();
-  const warehouse = await openWarehouse(settings);
+  const warehouse = await openWarehouse(settings, {
+    onProgress: flags.quiet ? undefined : (line) => process.stderr.write(`    … ${line}\n`),
+    signal: target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
+  });
   let summary;
   try {
     if (!flags.quiet) process.stderr.write(`Warehouse: ${warehouse.description}\n`);
-    summary = await runPipeline(warehouse, { sources: settings.sources, fresh: flags.fresh, progress });
+    summary = await runPipeline(warehouse, { sources, fresh: flags.fresh, progress });
   } finally {
     await warehouse.close();
   }
   const totalMs = Math.round(performance.now() - started);
+  const dataApi = warehouse instanceof RedshiftDataApiWarehouse ? warehouse.stats() : undefined;
   if (flags.json) {
-    const out = { target: settings.target.kind, why: settings.why, warehouse: warehouse.description, ...summary, totalMs, peakRssBytes: peakRssBytes() };
+    const out = { target: target.kind, why: settings.why, warehouse: warehouse.description, ...summary, dataApi, totalMs, peakRssBytes: peakRssBytes() };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else if (!flags.quiet) {
     const rows = Object.entries(summary.tables).map(([table, n]) => ({ table, rows: n.toLocaleString('en-US') }));
     process.stdout.write(`${formatTable(rows)}\n`);
     const passed = summary.checks.filter((c) => c.failures === 0).length;
     process.stderr.write(`Done in ${formatMs(totalMs)}: ${passed} data tests passed, ${summary.rejected.length} rows rejected.\n`);
+    if (dataApi) {
+      process.stderr.write(
+        `Data API: ${dataApi.totalCalls} calls (${dataApi.retries} retried) for ${dataApi.statements} statements; waiting took ` +
+          `${formatMs(dataApi.pollingMs)} for ${formatMs(dataApi.statementMs)} of running, at most ${formatMs(dataApi.maxOverheadMs)} added to one statement.\n`,
+      );
+    }
   }
 });

@@ -4,20 +4,38 @@ import { formatTable, runCli } from '../lib/cli';
 import { resolveSettings } from '../lib/config';
 import { ConfigError } from '../lib/errors';
 import { openWarehouse } from '../lib/warehouse/open';
+import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
 
 const program = new Command('npm run query --')
   .description('Run one SQL statement, in Redshift\'s dialect, on the warehouse and print its rows as a table.')
   .argument('<sql>', 'the statement, quoted, e.g. "SELECT level, COUNT(*) FROM users GROUP BY level"')
   .option('--json', 'print the rows as a JSON array')
-  .option('--target <target>', 'where to query: local')
-  .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)')
-  .addHelpText('after', '\nExample:\n  npm run query -- "SELECT gender, COUNT(*) AS users FROM users GROUP BY gender"');
+  .option('--target <target>', 'where to query: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
+  .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)');
+addRedshiftOptions(program).addHelpText(
+  'after',
+  `\nExample:\n  npm run query -- "SELECT gender, COUNT(*) AS users FROM users GROUP BY gender"\n${REDSHIFT_ENVIRONMENT_HELP}`,
+);
 
 void runCli(program, async () => {
   const [sql] = program.args;
   if (sql === undefined || sql.trim() === '') throw new ConfigError('Give the SQL to run as one quoted argument: npm run query -- "SELECT …".');
-  const flags = program.opts<{ json?: boolean; target?: string; dataDir?: string }>();
-  const warehouse = await openWarehouse(resolveSettings(flags), { mustExist: true });
+  const flags = program.opts<{
+    json?: boolean;
+    target?: string;
+    dataDir?: string;
+    workgroup?: string;
+    database?: string;
+    region?: string;
+    secretArn?: string;
+    statementTimeout?: string;
+  }>();
+  const settings = resolveSettings(flags);
+  const warehouse = await openWarehouse(settings, {
+    mustExist: true,
+    onProgress: (line) => process.stderr.write(`… ${line}\n`),
+    signal: settings.target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
+  });
   try {
     const rows = await warehouse.query(sql);
     if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

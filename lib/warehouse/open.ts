@@ -4,15 +4,38 @@ import { join } from 'node:path';
 import { localS3Folders, type Settings } from '../config';
 import { SparkifyError } from '../errors';
 import { LocalWarehouse } from './local/local-warehouse';
+import { RedshiftDataApiWarehouse } from './redshift/redshift-warehouse';
 import type { Warehouse } from './warehouse';
 
 export interface OpenOptions {
   /** Refuse to create an empty local warehouse: for commands that only read (query, analytics). */
   readonly mustExist?: boolean;
+  /**
+   * Lines about statements that run long on Redshift (which one, its status, for how long).
+   * @default dropped
+   */
+  readonly onProgress?: (line: string) => void;
+  /**
+   * Aborting it cancels the statement running on Redshift (the local warehouse cannot stop a statement midway).
+   * @default not cancellable
+   */
+  readonly signal?: AbortSignal;
 }
 
 export async function openWarehouse(settings: Settings, options: OpenOptions = {}): Promise<Warehouse> {
   const { target } = settings;
+  if (target.kind === 'redshift') {
+    return new RedshiftDataApiWarehouse({
+      workgroupName: target.workgroupName,
+      database: target.database,
+      secretArn: target.secretArn,
+      region: target.region,
+      endpoint: target.endpoint,
+      polling: { timeoutMs: target.statementTimeoutMs },
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+  }
   if (options.mustExist && !existsSync(join(target.dataDir, 'PG_VERSION'))) {
     throw new SparkifyError(`The warehouse is empty: there is no local warehouse in ${target.dataDir} yet; run npm run etl first.`);
   }

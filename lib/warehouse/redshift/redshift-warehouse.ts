@@ -1,0 +1,240 @@
+/**
+ * The Warehouse on Amazon Redshift Serverless, through the Redshift Data API: no connection to keep, no
+ * network path into the VPC, sign-in by IAM. A transaction of several statements is one
+ * BatchExecuteStatement (the service runs a batch as one transaction); anything else runs statement by
+ * statement with ExecuteStatement. Each statement is polled to its end (see `polling.ts`); a COPY that
+ * fails or loads nothing comes back with the rows sys_load_error_detail holds for it.
+ */
+import type { ColumnMetadata, DescribeStatementResponse, RedshiftDataClient, SubStatementData } from '@aws-sdk/client-redshift-data';
+import { LoadError, type LoadReject, type StatementError } from '../../errors';
+import { significant, tokenize } from '../sql-lexer';
+import type { Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
+import { createClient, DataApiClient, OPERATIONS, type Operation, type SignIn } from './client';
+import { firstLine, statementFailed } from './errors';
+import { DEFAULT_POLLING, type PollingOptions, waitForStatement } from './polling';
+import { decodeRows } from './result-decoder';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry';
+import { toRequest } from './statement-requests';
+
+export interface RedshiftDataApiWarehouseOptions extends SignIn {
+  /**
+   * AWS region of the workgroup.
+   * @default the SDK's region chain (AWS_REGION, the profile's region)
+   */
+  readonly region?: string;
+  /**
+   * The Data API endpoint in use, for messages only: the SDK itself reads AWS_ENDPOINT_URL_REDSHIFT_DATA.
+   * @default the service's public endpoint
+   */
+  readonly endpoint?: string;
+  /**
+   * The SDK client to call through.
+   * @default a new client for `region` with the SDK's default credential chain
+   */
+  readonly client?: RedshiftDataClient;
+  /** @default DEFAULT_POLLING */
+  readonly polling?: Partial<PollingOptions>;
+  /** @default DEFAULT_RETRY */
+  readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Receives a line now and then about a statement that runs long (a COPY can take minutes).
+   * @default lines are dropped
+   */
+  readonly onProgress?: (line: string) => void;
+  /**
+   * Aborting it cancels the statement running on Redshift; the call then fails with exit code 130.
+   * @default not cancellable
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** What talking to the Data API cost, for the `--json` summary. */
+export interface DataApiStats {
+  /** Calls by operation; each retry counts as a call. */
+  readonly calls: Readonly<Record<Operation, number>>;
+  readonly totalCalls: number;
+  readonly retries: number;
+  /** Data API statements submitted (a batch counts once). */
+  readonly statements: number;
+  /** Time from submitting statements to seeing them end, summed. */
+  readonly pollingMs: number;
+  /** The statements' own running time as the Data API reports it (Duration), summed. */
+  readonly statementMs: number;
+  /** What waiting added beyond the statements' own time: polling intervals, API round trips, queueing. */
+  readonly overheadMs: number;
+  /** The most that waiting added to any one statement. */
+  readonly maxOverheadMs: number;
+}
+
+export class RedshiftDataApiWarehouse implements Warehouse {
+  readonly description: string;
+  readonly #api: DataApiClient;
+  readonly #ownsClient: boolean;
+  readonly #polling: PollingOptions;
+  readonly #onProgress: (line: string) => void;
+  readonly #signal?: AbortSignal;
+  #statements = 0;
+  #pollingMs = 0;
+  #statementMs = 0;
+  #maxOverheadMs = 0;
+
+  constructor(options: RedshiftDataApiWarehouseOptions) {
+    const region = options.region ?? "the region from the AWS SDK's settings";
+    this.#api = new DataApiClient(
+      options.client ?? createClient(options.region),
+      options,
+      { ...DEFAULT_RETRY, ...options.retry },
+      { workgroupName: options.workgroupName, database: options.database, region, endpoint: options.endpoint },
+    );
+    this.#ownsClient = options.client === undefined;
+    this.#polling = { ...DEFAULT_POLLING, ...options.polling };
+    this.#onProgress = options.onProgress ?? (() => {});
+    this.#signal = options.signal;
+    this.description =
+      `Redshift Serverless workgroup ${options.workgroupName}, database ${options.database}, ${region}, through the Data API` +
+      `${options.endpoint ? ` at ${options.endpoint}` : ''}, signed in with ` +
+      `${options.secretArn ? `the secret ${options.secretArn}` : 'IAM temporary credentials'}`;
+  }
+
+  async run(statements: readonly Statement[], options: RunOptions = {}): Promise<StatementResult[]> {
+    if (options.transaction && statements.length > 1) return this.#runBatch(statements);
+    const results: StatementResult[] = [];
+    for (const statement of statements) results.push(await this.#runOne(statement));
+    return results;
+  }
+
+  async query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
+    const statement: Statement = { sql, params, label: 'query' };
+    const { sqls, parameters } = toRequest([statement], 'query');
+    const id = await this.#api.execute(sqls[0]!, parameters, `query: ${firstLine(sql)}`, this.#signal);
+    const description = await this.#wait(id, `query "${firstLine(sql)}"`);
+    if (description.Status !== 'FINISHED') throw statementFailed(description, [sql], 'A query');
+    if (!description.HasResultSet) return [];
+    const rows: Row[] = [];
+    let columns: ColumnMetadata[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.#api.result(id, token, this.#signal);
+      if (page.ColumnMetadata) columns = page.ColumnMetadata;
+      rows.push(...decodeRows(columns, page.Records ?? []));
+      token = page.NextToken;
+    } while (token);
+    return rows as R[];
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsClient) this.#api.destroy();
+  }
+
+  stats(): DataApiStats {
+    const calls = this.#api.calls;
+    return {
+      calls,
+      totalCalls: OPERATIONS.reduce((sum, op) => sum + calls[op], 0),
+      retries: this.#api.retries,
+      statements: this.#statements,
+      pollingMs: Math.round(this.#pollingMs),
+      statementMs: Math.round(this.#statementMs),
+      overheadMs: Math.round(this.#pollingMs - this.#statementMs),
+      maxOverheadMs: Math.round(this.#maxOverheadMs),
+    };
+  }
+
+  async #runOne(statement: Statement): Promise<StatementResult> {
+    const what = statement.label ?? firstLine(statement.sql);
+    const { sqls, parameters } = toRequest([statement], what);
+    const id = await this.#api.execute(sqls[0]!, parameters, what, this.#signal);
+    const description = await this.#wait(id, what);
+    const copyInto = copyTable(statement.sql);
+    if (description.Status !== 'FINISHED') {
+      const failure = statementFailed(description, [statement.sql], what);
+      throw copyInto === undefined ? failure : await this.#loadFailure(copyInto, description.RedshiftQueryId, failure);
+    }
+    return this.#checked(copyInto, description);
+  }
+
+  async #runBatch(statements: readonly Statement[]): Promise<StatementResult[]> {
+    const what = statements[0]!.label ?? `a transaction of ${statements.length} statements`;
+    const { sqls, parameters } = toRequest(statements, what);
+    const id = await this.#api.batch(sqls, parameters, what, this.#signal);
+    const description = await this.#wait(id, what);
+    const subs = description.SubStatements ?? [];
+    if (description.Status !== 'FINISHED') {
+      const failure = statementFailed(description, statements.map((s) => s.sql), what);
+      const failedAt = subs.findIndex((s) => s.Status === 'FAILED');
+      const copyInto = failedAt >= 0 ? copyTable(statements[failedAt]!.sql) : undefined;
+      throw copyInto === undefined ? failure : await this.#loadFailure(copyInto, subs[failedAt]!.RedshiftQueryId, failure);
+    }
+    const results: StatementResult[] = [];
+    for (const [i, statement] of statements.entries()) results.push(await this.#checked(copyTable(statement.sql), subs[i] ?? {}));
+    return results;
+  }
+
+  async #wait(id: string, what: string): Promise<DescribeStatementResponse> {
+    const { description, waitedMs } = await waitForStatement(this.#api, id, what, this.#polling, this.#onProgress, this.#signal);
+    const ownMs = Math.max(0, description.Duration ?? 0) / 1e6;
+    this.#statements++;
+    this.#pollingMs += waitedMs;
+    this.#statementMs += ownMs;
+    this.#maxOverheadMs = Math.max(this.#maxOverheadMs, waitedMs - ownMs);
+    return description;
+  }
+
+  /** The statement's result; for a COPY, a load of no rows is a failure (architecture rule 5). */
+  async #checked(copyInto: string | undefined, ended: Pick<SubStatementData, 'ResultRows' | 'RedshiftQueryId'>): Promise<StatementResult> {
+    const rowsAffected = Math.max(0, ended.ResultRows ?? 0);
+    const queryId = ended.RedshiftQueryId !== undefined && ended.RedshiftQueryId > 0 ? ended.RedshiftQueryId : undefined;
+    if (copyInto !== undefined && ended.ResultRows === 0) {
+      const rejects = queryId === undefined ? [] : await this.#rejects(queryId);
+      throw new LoadError(
+        `COPY into ${copyInto} loaded no rows on Redshift${rejects.length > 0 ? `: every record was rejected (${listRejects(rejects)})` : ''}. ` +
+          'A load of nothing is a failure; check that the source holds records.',
+        copyInto,
+        rejects,
+      );
+    }
+    return queryId === undefined ? { rowsAffected } : { rowsAffected, queryId };
+  }
+
+  /** A failed COPY, with the rows Redshift rejected: the reasons are there, not in the statement's error text. */
+  async #loadFailure(table: string, queryId: number | undefined, failure: StatementError): Promise<LoadError> {
+    if (queryId === undefined || queryId <= 0) return new LoadError(failure.message, table, [], { cause: failure });
+    let rejects: LoadReject[];
+    try {
+      rejects = await this.#rejects(queryId);
+    } catch (e) {
+      return new LoadError(`${failure.message} (sys_load_error_detail could not be read: ${(e as Error).message})`, table, [], { cause: failure });
+    }
+    const detail = rejects.length > 0 ? `Rejected rows: ${listRejects(rejects)}.` : `sys_load_error_detail holds no rows for query ${queryId}.`;
+    return new LoadError(`${failure.message} ${detail}`, table, rejects, { cause: failure });
+  }
+
+  async #rejects(queryId: number): Promise<LoadReject[]> {
+    const rows = await this.query<{ file_name: string; line_number: number; column_name: string; error_code: number; error_message: string }>(
+      `SELECT TRIM(file_name) AS file_name, line_number, TRIM(column_name) AS column_name, error_code, TRIM(error_message) AS error_message
+       FROM sys_load_error_detail WHERE query_id = :query_id ORDER BY file_name, line_number`,
+      { query_id: queryId },
+    );
+    // The view keeps no copy of the rejected value; the file and line locate it.
+    return rows.map((r) => ({ file: r.file_name, line: Number(r.line_number), column: r.column_name, reason: r.error_message, code: Number(r.error_code), rawValue: '' }));
+  }
+}
+
+/** The table a COPY loads, or undefined if the statement is not a COPY. */
+function copyTable(sql: string): string | undefined {
+  const tokens = significant(tokenize(sql));
+  if (tokens[0]?.kind !== 'word' || tokens[0].text.toUpperCase() !== 'COPY') return undefined;
+  let i = 1;
+  // schema.table: the table is the last part.
+  while (tokens[i + 1]?.text === '.' && tokens[i + 2] !== undefined) i += 2;
+  const name = tokens[i]?.text ?? '';
+  return name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase();
+}
+
+function listRejects(rejects: readonly LoadReject[]): string {
+  const shown = rejects
+    .slice(0, 5)
+    .map((r) => `${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`)
+    .join('; ');
+  return rejects.length > 5 ? `${shown}; and ${rejects.length - 5} more` : shown;
+}
