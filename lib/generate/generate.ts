@@ -12,7 +12,7 @@ import { buildUsers, endIn796 } from './users';
 /** The real logs start on 2018-11-01 (UTC); generated ones do too. */
 export const WINDOW_START = Date.UTC(2018, 10, 1);
 const DAY_MS = 86_400_000;
-/** Mean events per session the session model produces; spaces session starts over the window. */
+/** About the mean number of events in a session (measured: 8.5); sizes the jitter between session starts. */
 const EVENTS_PER_SESSION = 9;
 
 /** What was written: the one-line JSON `--json` prints, so tests and benchmarks need not re-read the files. */
@@ -84,10 +84,11 @@ export function generate(options: GenerateOptions, onProgress?: (progress: Progr
 
   const windowMs = options.days * DAY_MS;
   const windowEnd = WINDOW_START + windowMs;
-  const meanGap = (windowMs * EVENTS_PER_SESSION) / total;
+  // Jitter between session starts, at most a day so that even a sparse window begins on its first day.
+  const jitter = Math.min(DAY_MS, (windowMs * EVENTS_PER_SESSION) / total);
   let start = WINDOW_START;
   for (let made = 0, sessionId = 1; made < total; sessionId++) {
-    const due = WINDOW_START + (made / total) * windowMs + eventRng.float() * meanGap;
+    const due = WINDOW_START + (made / total) * windowMs + eventRng.float() * jitter;
     start = Math.max(start, endIn796(Math.min(due, windowEnd - 1000)));
     queue.drainBefore(start, write);
     const user = sessions.nextIsAnonymous() ? null : users.pick(start, eventRng);

@@ -13,6 +13,7 @@ export interface GenerateOptions {
   /**
    * Days the events span, from 2018-11-01 (UTC). @default min(30, ceil(events / 270)): the sample's
    * density (8,056 events in 30 days) up to one month, then denser days rather than more of them.
+   * A day that gets no event gets no file.
    */
   readonly days: number;
   /** @default 1 */
