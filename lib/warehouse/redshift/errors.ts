@@ -111,6 +111,9 @@ export function apiError(error: unknown, context: ApiContext): SparkifyError {
   return new SparkifyError(`The Data API call ${context.operation} on ${where} failed: ${said}.`, 1, options);
 }
 
+/** Redshift's words when the connection names a database the namespace does not have. */
+const MISSING_DATABASE = /database ".*" does not exist/i;
+
 /** Redshift's words when the namespace cannot use the role a COPY names. */
 const ROLE_PROBLEM = /not authorized to assume IAM Role|IAM role .*(is not associated|not attached)|default IAM role|cannot assume role/i;
 
@@ -140,6 +143,12 @@ export function statementFailed(description: DescribeStatementResponse, sqls: re
       `${what} failed on Redshift${position}: ${error}. The namespace cannot use the IAM role the COPY names. The stack attaches ` +
         'its RoleArn output to the namespace and makes it the default: set SPARKIFY_IAM_ROLE to that ARN (or to "default"), or ' +
         `deploy again with npx cdk deploy.${rolledBack}`,
+      sql,
+    );
+  }
+  if (MISSING_DATABASE.test(error)) {
+    return new StatementError(
+      `${what} failed on Redshift: ${error}. Give the database the stack created with --database (DatabaseName in cdk-outputs.json).`,
       sql,
     );
   }
