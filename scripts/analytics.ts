@@ -10,6 +10,7 @@ import { formatMs, runCli } from '../lib/cli';
 import { resolveSettings } from '../lib/config';
 import { ConfigError } from '../lib/errors';
 import { openWarehouse } from '../lib/warehouse/open';
+import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
 
 const program = new Command('npm run analytics --')
   .description(
@@ -19,19 +20,38 @@ const program = new Command('npm run analytics --')
   .option('--json', 'print the answers and their rows as JSON on stdout')
   .option('--html <file>', 'write a self-contained HTML report (charts included, opens with no network) to <file>')
   .option('--only <names>', 'answer only these questions, comma-separated')
-  .option('--target <target>', 'where to query: local')
-  .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)')
-  .addHelpText('after', `\nQuestions:\n${QUESTIONS.map((q) => `  ${q.name}`).join('\n')}\n\nExample:\n  npm run analytics -- --html report.html`);
+  .option('--target <target>', 'where to query: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
+  .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)');
+addRedshiftOptions(program).addHelpText(
+  'after',
+  `\nQuestions:\n${QUESTIONS.map((q) => `  ${q.name}`).join('\n')}\n\nExample:\n  npm run analytics -- --html report.html\n${REDSHIFT_ENVIRONMENT_HELP}`,
+);
 
 void runCli(program, async () => {
-  const flags = program.opts<{ json?: boolean; html?: string; only?: string; target?: string; dataDir?: string }>();
+  const flags = program.opts<{
+    json?: boolean;
+    html?: string;
+    only?: string;
+    target?: string;
+    dataDir?: string;
+    workgroup?: string;
+    database?: string;
+    region?: string;
+    secretArn?: string;
+    statementTimeout?: string;
+  }>();
   const questions = selectQuestions(flags.only);
   const htmlFile = flags.html === undefined ? undefined : resolve(flags.html);
   if (htmlFile !== undefined && !(existsSync(dirname(htmlFile)) && statSync(dirname(htmlFile)).isDirectory())) {
     throw new ConfigError(`Cannot write the report to ${htmlFile}: the folder ${dirname(htmlFile)} does not exist.`);
   }
   const started = performance.now();
-  const warehouse = await openWarehouse(resolveSettings(flags), { mustExist: true });
+  const settings = resolveSettings(flags);
+  const warehouse = await openWarehouse(settings, {
+    mustExist: true,
+    onProgress: (line) => process.stderr.write(`… ${line}\n`),
+    signal: settings.target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
+  });
   try {
     const tables = await assertLoaded(warehouse);
     const answered = await answerQuestions(warehouse, questions);
