@@ -221,7 +221,8 @@ function redshiftTarget(flags: Flags, env: NodeJS.ProcessEnv, outputs: StackOutp
 /** CreateWorkgroup's name rule, or a workgroup ARN (the Data API takes either). */
 const WORKGROUP = /^([a-z0-9-]{3,63}|arn:aws[a-z-]*:redshift-serverless:[a-z0-9-]+:\d{12}:workgroup\/[0-9a-f-]{36})$/;
 const DATABASE = /^[A-Za-z_][A-Za-z0-9_$]{0,126}$/;
-const SECRET = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+|[\w/+=.@-]{1,512})$/;
+/** A secret's ARN or name; Redshift's own admin secrets are named like redshift!namespace-admin. */
+const SECRET = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@!-]+|[\w/+=.@!-]{1,512})$/;
 
 /**
  * The warehouse stack's outputs from `cdk-outputs.json` (`{ "<StackName>": { "<OutputKey>": "value" } }`),
