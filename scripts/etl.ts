@@ -11,7 +11,7 @@ import { RedshiftDataApiWarehouse } from '../lib/warehouse/redshift/redshift-war
 const program = new Command('npm run etl --')
   .description(
     'Create the staging tables, COPY the song files and event logs into them, build the star schema ' +
-      '(songplays, users, songs, artists, time), test it and publish it in one transaction.\n' +
+      '(songplays, users, songs, artists, time, user_agents), test it and publish it in one transaction.\n' +
       'With no Redshift stack configured it runs on the embedded local warehouse over the bundled sample.',
   )
   .option('--source <dir>', 'local folder standing in for the source bucket (song_data/, log_data/, log_json_path.json)', undefined)

@@ -9,6 +9,7 @@
 -- @test relationships: start_time -> time.start_time
 -- @test relationships: song_id -> songs.song_id
 -- @test relationships: artist_id -> artists.artist_id
+-- @test relationships: user_agent -> user_agents.user_agent
 
 -- DISTKEY start_time: the largest join (songplays to time, for play volume over time) is then collocated,
 -- and plays spread evenly (timestamps are near-unique). users, songs and artists are DISTSTYLE ALL, so
