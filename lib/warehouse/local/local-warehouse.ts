@@ -5,7 +5,7 @@
  * sys_load_error_detail, with the same columns, so the same query finds them on both targets.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { LoadError, type LoadReject, SparkifyError, StatementError } from '../../errors';
 import { tokenize } from '../sql-lexer';
@@ -30,6 +30,11 @@ export interface LocalWarehouseOptions {
 }
 
 type Executor = Pick<Transaction, 'query'>;
+
+/** The installed PGlite's version. */
+const PGLITE_VERSION = (
+  JSON.parse(readFileSync(join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** A statement's result with, for one that returns rows (even none), the rows and their columns' Postgres types. */
 export interface StatementOutcome extends StatementResult {
@@ -105,6 +110,21 @@ export class LocalWarehouse implements Warehouse {
     }
     await db.exec(CREATE_LOAD_ERRORS);
     return new LocalWarehouse(db, options);
+  }
+
+  /**
+   * Where a warehouse in `dataDir` keeps the template it starts from when new: beside the data dir, named
+   * for the PGlite version (a dump only loads into the version that made it).
+   */
+  static templateFor(dataDir: string): string {
+    return join(dirname(resolve(dataDir)), `pglite-${PGLITE_VERSION}-empty.tar.gz`);
+  }
+
+  /** Saves a template at `path` unless one is there; true if it made one. */
+  static async ensureTemplate(path: string): Promise<boolean> {
+    if (existsSync(path)) return false;
+    await LocalWarehouse.saveTemplate(path);
+    return true;
   }
 
   /** Writes a dump of a brand-new, empty database to `path`, for `template`. Atomic: readers never see half a file. */

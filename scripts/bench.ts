@@ -1,0 +1,162 @@
+/**
+ * npm run bench — the local ETL's speed and memory over the bundled sample and generated sets. The work is
+ * in lib/bench; this file reads flags, runs the sizes in order and writes the JSON and Markdown results.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { DEFAULT_SOURCE_DIR, PROJECT_ROOT } from '../lib/config';
+import { type BenchReport, type EtlRun, fastest, formatMb, formatSeconds, markdownReport, type SizeResult } from '../lib/bench/report';
+import { ensureGeneratedSet, runEtl, type RunnerContext } from '../lib/bench/runner';
+import { DEFAULT_SIZES, parseSizes } from '../lib/bench/sizes';
+import { LocalWarehouse } from '../lib/warehouse/local/local-warehouse';
+
+const BENCH_DIR = join(PROJECT_ROOT, '.bench');
+
+const program = new Command('npm run bench --')
+  .description(
+    'Run the local ETL over the bundled sample and generated data sets, each run in a fresh process with a ' +
+      'fresh data dir, and report per stage (create, load songs, load events, transform, checks) the time, ' +
+      'rows per second and peak memory, the warehouse size on disk, and the generator\'s time and memory. ' +
+      'Generated sets are kept in .bench/sets and reused.',
+  )
+  .option('--sizes <list>', 'sample and/or numbers of events (k, m suffixes)', DEFAULT_SIZES)
+  .option('--songs <n>', 'catalogue songs in generated sets', '15000')
+  .option('--seed <n>', 'generator seed', '1')
+  .option('--repeat <n>', 'runs per size; the fastest is reported, all are kept', '1')
+  .option('--out <file>', 'the JSON result (the Markdown goes beside it, .md)', undefined)
+  .option('--previous <file>', 'an earlier JSON result: print each number\'s ratio to it')
+  .option('--keep', 'keep the warehouses in .bench/warehouse (deleted after measuring by default)')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  npm run bench\n  npm run bench -- --sizes sample,100k --repeat 3 --previous .bench/results/before.json\n\n' +
+      'Exit codes: 0 done; 1 a run failed; 2 bad flags.',
+  )
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+function wholeNumber(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${name} must be a whole number of at least ${min}; got ${JSON.stringify(text)}.`);
+  return n;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    program.parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  const flags = program.opts<{ sizes: string; songs: string; seed: string; repeat: string; out?: string; previous?: string; keep?: boolean }>();
+  let sizes, songs, seed, repeat, previous: BenchReport | undefined;
+  try {
+    sizes = parseSizes(flags.sizes);
+    songs = wholeNumber('--songs', flags.songs, 1);
+    seed = wholeNumber('--seed', flags.seed, 0);
+    repeat = wholeNumber('--repeat', flags.repeat, 1);
+    if (flags.previous !== undefined) previous = readReport(resolve(flags.previous));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const startedAt = new Date().toISOString();
+  const outFile = resolve(flags.out ?? join(BENCH_DIR, 'results', `bench-${startedAt.replace(/[:.]/g, '-').slice(0, 19)}.json`));
+  const ctx: RunnerContext = { root: PROJECT_ROOT, log: (line) => process.stderr.write(`${line}\n`) };
+  const warehouses = join(BENCH_DIR, 'warehouse');
+  mkdirSync(warehouses, { recursive: true });
+
+  // A new warehouse starts from a saved empty database kept beside its data dir (the ETL makes it on its
+  // first run); made here first so that no measured run pays for it.
+  const template = LocalWarehouse.templateFor(join(warehouses, 'x'));
+  const madeTemplate = await LocalWarehouse.ensureTemplate(template);
+  if (madeTemplate) ctx.log(`bench: saved the empty-database template ${template}`);
+
+  const environment: Record<string, string | number> = {
+    node: process.version,
+    cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown'}`,
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    'load average at start': loadavg().map((l) => l.toFixed(2)).join(' '),
+    commit: gitDescription(),
+  };
+  if (process.env['NODE_OPTIONS']) environment['NODE_OPTIONS'] = process.env['NODE_OPTIONS'];
+
+  const results: SizeResult[] = [];
+  for (const size of sizes) {
+    ctx.log(`bench: ${size.label}`);
+    const set = size.events === undefined ? undefined : await ensureGeneratedSet(ctx, join(BENCH_DIR, 'sets'), { events: size.events, songs, seed });
+    const source = set?.dir ?? DEFAULT_SOURCE_DIR;
+    const dataDir = join(warehouses, size.label);
+    const runs: EtlRun[] = [];
+    for (let i = 0; i < repeat; i++) {
+      let run: EtlRun;
+      try {
+        run = await runEtl(ctx, source, dataDir);
+      } catch (e) {
+        process.stderr.write(`bench: ${(e as Error).message}\n`);
+        return 1;
+      }
+      runs.push(run);
+      ctx.log(
+        `  run ${i + 1}/${repeat}: ${formatSeconds(run.wallMs)} s wall, ${run.cpuMs === null ? '–' : formatSeconds(run.cpuMs)} s CPU, ` +
+          `peak ${formatMb(run.peakRssBytes)} MB, warehouse ${formatMb(run.warehouseBytes)} MB`,
+      );
+      if (!flags.keep) rmSync(dataDir, { recursive: true, force: true });
+    }
+    const loaded = (stage: string) => runs[0]!.stages.find((s) => s.stage === stage)?.rows ?? 0;
+    results.push({
+      label: size.label,
+      events: loaded('load events'),
+      songs: loaded('load songs'),
+      source,
+      ...(set === undefined ? {} : { generator: set.generator }),
+      runs,
+      best: fastest(runs),
+    });
+  }
+  environment['load average at end'] = loadavg().map((l) => l.toFixed(2)).join(' ');
+
+  const report: BenchReport = { version: 1, startedAt, command: `npm run bench -- ${argv.slice(2).join(' ')}`.trim(), environment, sizes: results };
+  const markdown = markdownReport(report, previous);
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  const mdFile = outFile.replace(/\.json$/, '') + '.md';
+  writeFileSync(mdFile, markdown);
+  process.stdout.write(`\n${markdown}\nWrote ${outFile} and ${mdFile}\n`);
+  return 0;
+}
+
+function readReport(path: string): BenchReport {
+  let report: BenchReport;
+  try {
+    report = JSON.parse(readFileSync(path, 'utf8')) as BenchReport;
+  } catch (e) {
+    throw new UsageError(`--previous ${path} could not be read as a bench result: ${(e as Error).message}`);
+  }
+  if (report.version !== 1 || !Array.isArray(report.sizes)) throw new UsageError(`--previous ${path} is not a bench result (version 1).`);
+  return report;
+}
+
+function gitDescription(): string {
+  try {
+    const head = execSync('git rev-parse --short HEAD', { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execSync('git status --porcelain -- lib scripts sql', { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`bench: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
