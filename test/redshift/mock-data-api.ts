@@ -3,6 +3,9 @@ import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RedshiftDataApiWarehouse, type RedshiftDataApiWarehouseOptions } from '../../lib/warehouse/redshift/redshift-warehouse';
 
+// The SDK warns once per process that it will soon need a newer Node; that is for the machine's owner, not these tests.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+
 export const STATEMENT_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 
 export function mockedWarehouse(options: Partial<RedshiftDataApiWarehouseOptions> = {}) {

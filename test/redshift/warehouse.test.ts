@@ -6,6 +6,7 @@ import {
   DescribeStatementCommand,
   ExecuteStatementCommand,
   GetStatementResultCommand,
+  ValidationException,
 } from '@aws-sdk/client-redshift-data';
 import 'aws-sdk-client-mock-jest';
 import { LoadError, SparkifyError, StatementError } from '../../lib/errors';
@@ -332,6 +333,32 @@ describe('waiting', () => {
     expect(error.exitCode).toBe(130);
     expect(error.message).toMatch(/^Interrupted: a long query was cancelled on Redshift/);
     expect(mock).toHaveReceivedCommandWith(CancelStatementCommand, { Id: STATEMENT_ID });
+  });
+
+  test('an abort that comes after the statement ended says so: it took effect, and nothing after it ran', async () => {
+    const controller = new AbortController();
+    const { mock, warehouse } = mockedWarehouse({ signal: controller.signal });
+    mock.on(ExecuteStatementCommand).resolves({ Id: STATEMENT_ID });
+    mock.on(DescribeStatementCommand).callsFake(() => {
+      controller.abort();
+      return { Id: STATEMENT_ID, Status: 'STARTED' };
+    });
+    mock.on(CancelStatementCommand).rejects(new ValidationException({ message: 'Could not cancel a query that is already in FINISHED status.', $metadata: {} }));
+    const error: SparkifyError = await warehouse.run([{ sql: 'SELECT 1', label: 'q' }]).catch((e) => e);
+    expect(error.exitCode).toBe(130);
+    expect(error.message).toMatch(/^Interrupted: q had already ended on Redshift when the cancel arrived/);
+  });
+
+  test('a statement that ends just as its timeout cancels it keeps its outcome', async () => {
+    const { mock, warehouse } = mockedWarehouse({ polling: { firstMs: 1, capMs: 5, timeoutMs: 10, progressAfterMs: 0, progressEveryMs: 0 } });
+    mock.on(ExecuteStatementCommand).resolves({ Id: STATEMENT_ID });
+    let cancelAsked = false;
+    mock.on(DescribeStatementCommand).callsFake(() => ({ Id: STATEMENT_ID, Status: cancelAsked ? 'FINISHED' : 'STARTED', ResultRows: 5 }));
+    mock.on(CancelStatementCommand).callsFake(() => {
+      cancelAsked = true;
+      throw new ValidationException({ message: 'Could not cancel a query that is already in FINISHED status.', $metadata: {} });
+    });
+    expect(await warehouse.run([{ sql: 'SELECT 1' }])).toEqual([{ rowsAffected: 5 }]);
   });
 
   test('long statements are reported at each status change and every so often, not on every poll', async () => {

@@ -66,6 +66,9 @@ export interface RunFaults {
   readonly fail?: { readonly match: RegExp; readonly error?: string };
 }
 
+/** The error text of a cancelled statement. */
+const CANCELLED = "Query cancelled on user's request";
+
 class Cancelled extends Error {}
 class InjectedFailure extends Error {}
 
@@ -139,6 +142,7 @@ export class StatementRunner {
     const queued = this.#queue.indexOf(record);
     if (queued >= 0) {
       this.#queue.splice(queued, 1);
+      record.subs[0]!.error = CANCELLED;
       this.#end(record, 'ABORTED', 0);
     }
   }
@@ -200,7 +204,7 @@ export class StatementRunner {
     } catch (e) {
       const sub = record.subs[current]!;
       if (signal.aborted || e instanceof Cancelled) {
-        sub.error = "Query cancelled on user's request";
+        sub.error = CANCELLED;
         this.#end(record, 'ABORTED', started);
         return;
       }

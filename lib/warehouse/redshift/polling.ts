@@ -58,9 +58,13 @@ export async function waitForStatement(
     const remaining = options.timeoutMs - elapsed;
     await abortableSleep(Math.max(0, Math.min(wait, remaining)), signal);
     if (signal?.aborted) {
-      await cancelQuietly(api, id);
+      const outcome = await cancel(api, id);
       throw new SparkifyError(
-        `Interrupted: ${what} was cancelled on Redshift (Data API statement ${id}), so neither it nor its transaction took effect.`,
+        outcome === 'cancelled'
+          ? `Interrupted: ${what} was cancelled on Redshift (Data API statement ${id}), so neither it nor its transaction took effect.`
+          : outcome === 'ended'
+            ? `Interrupted: ${what} had already ended on Redshift when the cancel arrived (Data API statement ${id}); nothing after it ran.`
+            : `Interrupted, but ${what} could not be cancelled (${outcome}); it may still be running: see aws redshift-data describe-statement --id ${id}.`,
         130,
       );
     }
@@ -69,9 +73,12 @@ export async function waitForStatement(
     const now = performance.now() - started;
     if (!RUNNING.has(status)) return { description, waitedMs: now };
     if (now >= options.timeoutMs) {
-      await cancelQuietly(api, id);
+      const outcome = await cancel(api, id);
+      // A statement that ended in the meantime cannot be cancelled: then its outcome stands.
+      if (outcome === 'ended') return { description: await api.describe(id), waitedMs: performance.now() - started };
+      const limit = `${what} did not finish within ${Math.round(options.timeoutMs / 1000)} s on Redshift (still ${status})`;
       throw new SparkifyError(
-        `${what} did not finish within ${Math.round(options.timeoutMs / 1000)} s on Redshift (still ${status}), so it was cancelled ` +
+        `${outcome === 'cancelled' ? `${limit}, so it was cancelled` : `${limit}, and cancelling it failed (${outcome})`} ` +
           `(Data API statement ${id}). Allow it longer with --statement-timeout <seconds>, or look at the workgroup's load in the console.`,
       );
     }
@@ -84,11 +91,13 @@ export async function waitForStatement(
   }
 }
 
-/** Best effort: the statement may have ended meanwhile, and the user is told what happened either way. */
-async function cancelQuietly(api: DataApiClient, id: string): Promise<void> {
+/** What CancelStatement did: stopped it, found it already ended, or failed (the reason). */
+async function cancel(api: DataApiClient, id: string): Promise<'cancelled' | 'ended' | string> {
   try {
-    await api.cancel(id);
-  } catch {
-    // Already ended, or the service is unreachable: nothing more can be done from here.
+    return (await api.cancel(id)) ? 'cancelled' : 'ended';
+  } catch (e) {
+    // The service refuses to cancel a statement that has ended (a ValidationException naming its status).
+    const message = (e as Error).message;
+    return /already in (FINISHED|FAILED|ABORTED)|ValidationException/.test(message) ? 'ended' : message;
   }
 }

@@ -128,14 +128,16 @@ export class RedshiftDataApiWarehouse implements Warehouse {
 
   stats(): DataApiStats {
     const calls = this.#api.calls;
+    const pollingMs = Math.round(this.#pollingMs);
+    const statementMs = Math.round(this.#statementMs);
     return {
       calls,
       totalCalls: OPERATIONS.reduce((sum, op) => sum + calls[op], 0),
       retries: this.#api.retries,
       statements: this.#statements,
-      pollingMs: Math.round(this.#pollingMs),
-      statementMs: Math.round(this.#statementMs),
-      overheadMs: Math.round(this.#pollingMs - this.#statementMs),
+      pollingMs,
+      statementMs,
+      overheadMs: pollingMs - statementMs,
       maxOverheadMs: Math.round(this.#maxOverheadMs),
     };
   }

@@ -1,0 +1,96 @@
+/**
+ * End to end: the whole `npm run etl`, in its own process, through the real AWS SDK to the local Data API
+ * endpoint — nothing changed but AWS_ENDPOINT_URL_REDSHIFT_DATA — builds exactly the tables the local
+ * target builds, and its --json summary shows what the Data API cost.
+ */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { DEFAULT_SOURCES } from '../../lib/config';
+import { runPipeline } from '../../lib/pipeline/pipeline';
+import { STAGING_TABLES, STAR_TABLES } from '../../lib/pipeline/tables';
+import type { Warehouse } from '../../lib/warehouse/warehouse';
+import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
+import { type LocalEndpoint, startLocalEndpoint } from './local-endpoint';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/** Runs a script like `npm run` does, without blocking this process: the endpoint answers from here. */
+function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** This process's environment without any AWS or SPARKIFY setting, so only what a test gives counts. */
+function cleanEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|SPARKIFY_)/.test(name)));
+}
+
+/** A table's full contents, in a stable order. */
+async function contents(warehouse: Warehouse, table: string): Promise<string[]> {
+  return (await warehouse.query(`SELECT * FROM ${table}`)).map((row) => JSON.stringify(row)).sort();
+}
+
+describe('npm run etl --target redshift through the local endpoint', () => {
+  let local: TestWarehouse;
+  let localSummary: Awaited<ReturnType<typeof runPipeline>>;
+  let remote: LocalEndpoint;
+  let etl: Awaited<ReturnType<typeof runScript>>;
+
+  beforeAll(async () => {
+    local = await openTestWarehouse();
+    localSummary = await runPipeline(local.warehouse, { sources: DEFAULT_SOURCES });
+    remote = await startLocalEndpoint();
+    etl = await runScript('etl.ts', ['--target', 'redshift', '--workgroup', 'sparkify', '--database', 'dev', '--region', 'us-west-2', '--json'], {
+      ...cleanEnvironment(),
+      AWS_ENDPOINT_URL_REDSHIFT_DATA: remote.endpoint.url,
+      AWS_ACCESS_KEY_ID: 'AKIALOCALTEST',
+      AWS_SECRET_ACCESS_KEY: 'local-secret',
+      // No shared config or credentials file of this machine's user may change what the run does.
+      AWS_CONFIG_FILE: join(ROOT, 'no-such-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'no-such-aws-credentials'),
+      SPARKIFY_CDK_OUTPUTS: join(ROOT, 'no-such-cdk-outputs.json'),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    });
+  });
+  afterAll(async () => {
+    await remote?.dispose();
+    await local?.dispose();
+  });
+
+  test('succeeds, on the Redshift target, with the same counts and data tests as the local run', () => {
+    expect(etl.code).toBe(0);
+    expect(etl.stderr).toMatch(/^Target: redshift \(chosen by --target\)\n/);
+    expect(etl.stderr).not.toMatch(/error|warning/i);
+    const summary = JSON.parse(etl.stdout);
+    expect(summary.target).toBe('redshift');
+    expect(summary.warehouse).toMatch(`through the Data API at ${remote.endpoint.url}, signed in with IAM temporary credentials`);
+    expect(summary.tables).toEqual(localSummary.tables);
+    expect(summary.checks).toEqual(localSummary.checks);
+    expect(summary.rejected).toEqual([]);
+  });
+
+  test.each([...STAR_TABLES, ...STAGING_TABLES.map((t) => t.name)])('builds exactly the same %s, row for row', async (table) => {
+    const expected = await contents(local.warehouse, table);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await contents(remote.db.warehouse, table)).toEqual(expected);
+  });
+
+  test('the summary counts the Data API calls and the time spent polling: about a second at most added to a statement', () => {
+    const { dataApi } = JSON.parse(etl.stdout);
+    expect(dataApi.statements).toBeGreaterThan(10);
+    expect(dataApi.calls.ExecuteStatement + dataApi.calls.BatchExecuteStatement).toBe(dataApi.statements);
+    expect(dataApi.calls.DescribeStatement).toBeGreaterThanOrEqual(dataApi.statements);
+    expect(dataApi.calls.GetStatementResult).toBeGreaterThan(0);
+    expect(dataApi.totalCalls).toBe(Object.values(dataApi.calls as Record<string, number>).reduce((a, b) => a + b, 0));
+    expect(dataApi.overheadMs).toBe(dataApi.pollingMs - dataApi.statementMs);
+    // The cap between polls is 1 s; a round trip on a loaded test machine adds a little to the worst case.
+    expect(dataApi.maxOverheadMs).toBeLessThan(1250);
+    expect(dataApi.overheadMs / dataApi.statements).toBeLessThan(1000);
+  });
+});
