@@ -3,7 +3,8 @@
  * endpoint — nothing changed but AWS_ENDPOINT_URL_REDSHIFT_DATA — builds exactly the tables the local
  * target builds, and its --json summary shows what the Data API cost.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { ListStatementsCommand } from '@aws-sdk/client-redshift-data';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SOURCES } from '../../lib/config';
 import { runPipeline } from '../../lib/pipeline/pipeline';
@@ -14,8 +15,13 @@ import { type LocalEndpoint, startLocalEndpoint } from './local-endpoint';
 
 const ROOT = resolve(__dirname, '..', '..');
 
-/** Runs a script like `npm run` does, without blocking this process: the endpoint answers from here. */
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+type Outcome = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * Runs a script like `npm run` does, without blocking this process: the endpoint answers from here.
+ * `whileRunning` may act on the running process (send it Ctrl-C).
+ */
+function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, whileRunning?: (child: ChildProcess) => void): Promise<Outcome> {
   return new Promise((done) => {
     const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env });
     let stdout = '';
@@ -23,8 +29,25 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Prom
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('close', (code) => done({ code, stdout, stderr }));
+    whileRunning?.(child);
   });
 }
+
+/** The environment of a run against `endpoint` with dummy keys, and nothing of this machine's AWS or cdk settings. */
+function endpointEnvironment(endpoint: string): NodeJS.ProcessEnv {
+  return {
+    ...cleanEnvironment(),
+    AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
+    AWS_ACCESS_KEY_ID: 'AKIALOCALTEST',
+    AWS_SECRET_ACCESS_KEY: 'local-secret',
+    AWS_CONFIG_FILE: join(ROOT, 'no-such-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'no-such-aws-credentials'),
+    SPARKIFY_CDK_OUTPUTS: join(ROOT, 'no-such-cdk-outputs.json'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+const REDSHIFT_FLAGS = ['--target', 'redshift', '--workgroup', 'sparkify', '--database', 'dev', '--region', 'us-west-2'];
 
 /** This process's environment without any AWS or SPARKIFY setting, so only what a test gives counts. */
 function cleanEnvironment(): NodeJS.ProcessEnv {
@@ -40,23 +63,13 @@ describe('npm run etl --target redshift through the local endpoint', () => {
   let local: TestWarehouse;
   let localSummary: Awaited<ReturnType<typeof runPipeline>>;
   let remote: LocalEndpoint;
-  let etl: Awaited<ReturnType<typeof runScript>>;
+  let etl: Outcome;
 
   beforeAll(async () => {
     local = await openTestWarehouse();
     localSummary = await runPipeline(local.warehouse, { sources: DEFAULT_SOURCES });
     remote = await startLocalEndpoint();
-    etl = await runScript('etl.ts', ['--target', 'redshift', '--workgroup', 'sparkify', '--database', 'dev', '--region', 'us-west-2', '--json'], {
-      ...cleanEnvironment(),
-      AWS_ENDPOINT_URL_REDSHIFT_DATA: remote.endpoint.url,
-      AWS_ACCESS_KEY_ID: 'AKIALOCALTEST',
-      AWS_SECRET_ACCESS_KEY: 'local-secret',
-      // No shared config or credentials file of this machine's user may change what the run does.
-      AWS_CONFIG_FILE: join(ROOT, 'no-such-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'no-such-aws-credentials'),
-      SPARKIFY_CDK_OUTPUTS: join(ROOT, 'no-such-cdk-outputs.json'),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
+    etl = await runScript('etl.ts', [...REDSHIFT_FLAGS, '--json'], endpointEnvironment(remote.endpoint.url));
   });
   afterAll(async () => {
     await remote?.dispose();
@@ -93,4 +106,24 @@ describe('npm run etl --target redshift through the local endpoint', () => {
     expect(dataApi.maxOverheadMs).toBeLessThan(1250);
     expect(dataApi.overheadMs / dataApi.statements).toBeLessThan(1000);
   });
+});
+
+test('Ctrl-C during npm run etl cancels the statement running on Redshift and exits 130', async () => {
+  const remote = await startLocalEndpoint({ faults: { statementDelayMs: 500 } });
+  try {
+    const sendCtrlCOnceAStatementRuns = async (child: ChildProcess) => {
+      while ((await remote.client.send(new ListStatementsCommand({ Status: 'STARTED' }))).Statements!.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      child.kill('SIGINT');
+    };
+    const etl = await runScript('etl.ts', REDSHIFT_FLAGS, endpointEnvironment(remote.endpoint.url), (child) => void sendCtrlCOnceAStatementRuns(child));
+    expect(etl.code).toBe(130);
+    expect(etl.stderr).toContain('Interrupted: cancelling the statement running on Redshift');
+    expect(etl.stderr).toMatch(/\nError: Interrupted: .* was cancelled on Redshift \(Data API statement [0-9a-f-]{36}\), so neither it nor its transaction took effect\.\n$/);
+    const aborted = await remote.client.send(new ListStatementsCommand({ Status: 'ABORTED' }));
+    expect(aborted.Statements).toHaveLength(1);
+  } finally {
+    await remote.dispose();
+  }
 });
