@@ -116,7 +116,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
     do {
       const page = await this.#api.result(id, token, this.#signal);
       if (page.ColumnMetadata) columns = page.ColumnMetadata;
-      rows.push(...decodeRows(columns, page.Records ?? []));
+      for (const row of decodeRows(columns, page.Records ?? [])) rows.push(row);
       token = page.NextToken;
     } while (token);
     return rows as R[];
