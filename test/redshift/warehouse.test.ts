@@ -85,6 +85,14 @@ describe('a single statement', () => {
   });
 });
 
+test('a parameter the statement uses without a value fails before anything is sent', async () => {
+  const { mock, warehouse } = mockedWarehouse();
+  await expect(warehouse.query('SELECT * FROM users WHERE level = :level', {})).rejects.toThrow(
+    'The statement uses the parameter :level but no value was given for it.',
+  );
+  expect(mock).toHaveReceivedCommandTimes(ExecuteStatementCommand, 0);
+});
+
 describe('a transaction', () => {
   test('is one BatchExecuteStatement, each statement with its own parameters, results per sub-statement', async () => {
     const { mock, warehouse } = mockedWarehouse();
