@@ -7,10 +7,10 @@ import { renderReport } from '../lib/analytics/html-report';
 import { QUESTIONS, selectQuestions } from '../lib/analytics/questions';
 import { answersDocument, formatAnswers } from '../lib/analytics/terminal-output';
 import { formatMs, runCli } from '../lib/cli';
-import { resolveSettings } from '../lib/config';
+import type { Flags } from '../lib/config';
 import { ConfigError } from '../lib/errors';
-import { openWarehouse } from '../lib/warehouse/open';
-import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
+import { openForReading } from '../lib/warehouse/open';
+import { addRedshiftOptions, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
 
 const program = new Command('npm run analytics --')
   .description(
@@ -28,30 +28,14 @@ addRedshiftOptions(program).addHelpText(
 );
 
 void runCli(program, async () => {
-  const flags = program.opts<{
-    json?: boolean;
-    html?: string;
-    only?: string;
-    target?: string;
-    dataDir?: string;
-    workgroup?: string;
-    database?: string;
-    region?: string;
-    secretArn?: string;
-    statementTimeout?: string;
-  }>();
+  const flags = program.opts<Flags & { json?: boolean; html?: string; only?: string }>();
   const questions = selectQuestions(flags.only);
   const htmlFile = flags.html === undefined ? undefined : resolve(flags.html);
   if (htmlFile !== undefined && !(existsSync(dirname(htmlFile)) && statSync(dirname(htmlFile)).isDirectory())) {
     throw new ConfigError(`Cannot write the report to ${htmlFile}: the folder ${dirname(htmlFile)} does not exist.`);
   }
   const started = performance.now();
-  const settings = resolveSettings(flags);
-  const warehouse = await openWarehouse(settings, {
-    mustExist: true,
-    onProgress: (line) => process.stderr.write(`… ${line}\n`),
-    signal: settings.target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
-  });
+  const warehouse = await openForReading(flags);
   try {
     const tables = await assertLoaded(warehouse);
     const answered = await answerQuestions(warehouse, questions);

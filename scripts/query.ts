@@ -1,10 +1,10 @@
 /** npm run query -- "<sql>" — run SQL (Redshift's dialect) on the warehouse and print the rows. */
 import { Command } from 'commander';
 import { formatTable, runCli } from '../lib/cli';
-import { resolveSettings } from '../lib/config';
+import type { Flags } from '../lib/config';
 import { ConfigError } from '../lib/errors';
-import { openWarehouse } from '../lib/warehouse/open';
-import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
+import { openForReading } from '../lib/warehouse/open';
+import { addRedshiftOptions, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
 
 const program = new Command('npm run query --')
   .description('Run one SQL statement, in Redshift\'s dialect, on the warehouse and print its rows as a table.')
@@ -20,22 +20,8 @@ addRedshiftOptions(program).addHelpText(
 void runCli(program, async () => {
   const [sql] = program.args;
   if (sql === undefined || sql.trim() === '') throw new ConfigError('Give the SQL to run as one quoted argument: npm run query -- "SELECT …".');
-  const flags = program.opts<{
-    json?: boolean;
-    target?: string;
-    dataDir?: string;
-    workgroup?: string;
-    database?: string;
-    region?: string;
-    secretArn?: string;
-    statementTimeout?: string;
-  }>();
-  const settings = resolveSettings(flags);
-  const warehouse = await openWarehouse(settings, {
-    mustExist: true,
-    onProgress: (line) => process.stderr.write(`… ${line}\n`),
-    signal: settings.target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
-  });
+  const flags = program.opts<Flags & { json?: boolean }>();
+  const warehouse = await openForReading(flags);
   try {
     const rows = await warehouse.query(sql);
     if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

@@ -1,9 +1,10 @@
 /** Opens the warehouse the settings name: the pipeline and the scripts never construct one themselves. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { localS3Folders, type Settings } from '../config';
+import { type Flags, localS3Folders, resolveSettings, type Settings } from '../config';
 import { SparkifyError } from '../errors';
 import { LocalWarehouse } from './local/local-warehouse';
+import { cancelOnInterrupt } from './redshift/cli';
 import { RedshiftDataApiWarehouse } from './redshift/redshift-warehouse';
 import type { Warehouse } from './warehouse';
 
@@ -40,4 +41,17 @@ export async function openWarehouse(settings: Settings, options: OpenOptions = {
     throw new SparkifyError(`The warehouse is empty: there is no local warehouse in ${target.dataDir} yet; run npm run etl first.`);
   }
   return LocalWarehouse.open({ dataDir: target.dataDir, s3Folders: localS3Folders({ ...settings, target }) });
+}
+
+/**
+ * Opens the warehouse for a command that only reads a loaded mart (query, analytics): it must exist, long
+ * Redshift statements report progress on stderr, and Ctrl-C cancels the running statement there.
+ */
+export async function openForReading(flags: Flags): Promise<Warehouse> {
+  const settings = resolveSettings(flags);
+  return openWarehouse(settings, {
+    mustExist: true,
+    onProgress: (line) => process.stderr.write(`… ${line}\n`),
+    signal: settings.target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
+  });
 }
