@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
   // first run); made here first so that no measured run pays for it.
   const template = LocalWarehouse.templateFor(join(warehouses, 'x'));
   const madeTemplate = await LocalWarehouse.ensureTemplate(template);
-  if (madeTemplate) ctx.log(`bench: saved the empty-database template ${template}`);
+  if (madeTemplate) ctx.log(`bench: made the empty-database template ${template}`);
 
   const environment: Record<string, string | number> = {
     node: process.version,

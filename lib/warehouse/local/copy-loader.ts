@@ -2,26 +2,46 @@
  * Emulates Redshift's `COPY … FORMAT AS JSON` over local folders: lists the objects under the S3 prefix,
  * reads their JSON records, maps fields to columns ('auto' by exact, case-sensitive name; 'auto ignorecase';
  * or a JSONPaths file by position), converts each value by Redshift's rules, and bulk-loads the rows
- * through Postgres's own COPY (CSV), in chunks, never row by row.
+ * through Postgres's own COPY, in chunks, never row by row.
  *
  * Like Redshift's, the load is all or nothing: if more rows are rejected than MAXERROR allows, nothing is
  * loaded and the error names the first rejected rows; otherwise the rejected rows are returned so they can
  * be recorded where sys_load_error_detail shows them.
+ *
+ * How it is fast: the records are encoded as Postgres's binary COPY format (no text for Postgres to parse)
+ * into chunk files of CHUNK_BYTES that Postgres reads from its data folder (copy-encoder.ts). For a large
+ * load, batches of consecutive files are encoded by worker threads (copy-worker.ts) while this thread feeds
+ * finished chunks to Postgres, so JSON parsing and Postgres's COPY run at the same time; a small load is
+ * encoded here, as threads would cost more than they save. Either way chunks and rejects are taken in the
+ * order of the files, so the rows, the rejects and the point where MAXERROR is exceeded are the same.
  */
-import { readFileSync } from 'node:fs';
-import { isUtf8 } from 'node:buffer';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { LoadError, type LoadReject } from '../../errors';
-import { type ColumnInfo, converterFor, FieldError, type FieldConverter } from './column-values';
+import { castFromText, type ColumnInfo, converterFor } from './column-values';
 import type { CopyCommand } from './copy-command';
-import { jsonRecords } from './json-records';
-import type { S3Mounts } from './s3-mounts';
+import { type Chunk, type EncodeOutcome, type EncodeSettings, encodeChunks, type FieldMapping, type PathStep } from './copy-encoder';
+import type { WorkerData } from './copy-worker';
+import type { S3Mounts, S3Object } from './s3-mounts';
 
 /** What the loader needs from the database. */
 export interface CopyTarget {
   /** The table's columns in order, or undefined if there is no such table. */
   columns(table: string): Promise<ColumnInfo[] | undefined>;
-  /** Appends rows given as CSV (no header) to the table's listed columns. */
-  appendCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
+  /** A folder of this machine that Postgres can read files from: the chunk files are written there. */
+  readonly chunkDir: string;
+  /**
+   * Called before the first chunk: if the table is empty, lets the chunks be loaded frozen (see
+   * local-warehouse.ts); returns whether they will be.
+   */
+  startLoad(table: string): Promise<boolean>;
+  /**
+   * Appends the rows of a chunk file (a binary COPY stream) to the table's listed columns. `casts` maps the
+   * columns the stream holds as text to the type Postgres must cast them to (see castFromText).
+   */
+  appendChunk(table: string, columns: readonly string[], file: string, casts: ReadonlyMap<string, string>, freeze: boolean): Promise<void>;
 }
 
 export interface CopyOutcome {
@@ -30,10 +50,17 @@ export interface CopyOutcome {
   readonly rejects: readonly LoadReject[];
 }
 
-/** Rows are sent to Postgres in chunks of about this many characters, so memory stays flat. */
-const CHUNK_CHARS = 16 * 1024 * 1024;
-
-type PathStep = string | number;
+/** Rows go to Postgres in chunks of about this many bytes, so memory stays flat whatever the load's size. */
+const CHUNK_BYTES = 16 * 1024 * 1024;
+/** Loads of at least this many bytes of JSON are encoded in worker threads, batches of about BATCH_BYTES each. */
+const WORKER_MIN_BYTES = 24 * 1024 * 1024;
+const BATCH_BYTES = 16 * 1024 * 1024;
+/**
+ * Worker threads for a large load. JSON.parse and encoding cost more CPU than Postgres's binary COPY, so on
+ * two cores two encoders and the COPY on the main thread keep both cores busy (one encoder left one idle half
+ * the time). More would only take turns.
+ */
+const WORKERS = 2;
 
 export async function runCopy(command: CopyCommand, mounts: S3Mounts, target: CopyTarget): Promise<CopyOutcome> {
   const tableColumns = await target.columns(command.table);
@@ -41,8 +68,8 @@ export async function runCopy(command: CopyCommand, mounts: S3Mounts, target: Co
     throw new LoadError(`COPY cannot load table "${command.table}": it does not exist. Create it first.`, command.table);
   }
   const columns = pickColumns(command, tableColumns);
-  const converters: FieldConverter[] = columns.map((c) => converterFor(c, command));
-  const extract = fieldExtractor(command, columns, mounts);
+  for (const column of columns) converterFor(column, command); // a type or format that is not emulated fails now
+  const mapping = fieldMapping(command, columns, mounts);
 
   const objects = mounts.list(command.from);
   if (objects.length === 0) {
@@ -54,76 +81,195 @@ export async function runCopy(command: CopyCommand, mounts: S3Mounts, target: Co
     );
   }
 
+  const plan: EncodeSettings = {
+    columns,
+    conversion: {
+      blanksAsNull: command.blanksAsNull,
+      emptyAsNull: command.emptyAsNull,
+      truncateColumns: command.truncateColumns,
+      timeFormat: command.timeFormat,
+      dateFormat: command.dateFormat,
+    },
+    mapping,
+    maxError: command.maxError,
+    chunkDir: target.chunkDir,
+    chunkBytes: CHUNK_BYTES,
+  };
   const names = columns.map((c) => c.name);
-  const rejects: LoadReject[] = [];
-  let chunk: string[] = [];
-  let chunkChars = 0;
-  let rowsLoaded = 0;
-  const tooMany = () => rejects.length > command.maxError;
+  const casts = new Map(columns.flatMap((c) => (castFromText(c) === undefined ? [] : [[c.name, castFromText(c)!] as const])));
+  rmSync(plan.chunkDir, { recursive: true, force: true }); // leftovers of a run that was killed
+  mkdirSync(plan.chunkDir, { recursive: true });
+  const freeze = await target.startLoad(command.table);
+  const workers = Math.min(WORKERS, availableParallelism());
+  const events = estimatedBytes(objects) >= WORKER_MIN_BYTES ? encodeInWorkers(plan, batchesOf(objects), workers) : encodeHere(plan, objects);
 
-  for (const object of objects) {
-    for (const record of readRecords(object.path)) {
-      if (!record.ok) {
-        rejects.push({ file: object.uri, line: record.line, column: '', reason: record.reason, code: 1224, rawValue: record.raw.slice(0, 1024) });
-        if (tooMany()) break;
+  // Chunks are loaded, and rejects counted, in the order of the objects, whichever thread encoded them.
+  let rowsLoaded = 0;
+  const rejects: LoadReject[] = [];
+  try {
+    for await (const event of events) {
+      if (event.kind === 'chunk') {
+        await target.appendChunk(command.table, names, event.chunk.path, casts, freeze);
+        rowsLoaded += event.chunk.rows;
+        rmSync(event.chunk.path, { force: true });
         continue;
       }
-      const fields = extract(record.value);
-      if (fields === undefined) {
-        rejects.push({ file: object.uri, line: record.line, column: '', reason: AUTO_NEEDS_OBJECT, code: 1224, rawValue: JSON.stringify(record.value).slice(0, 1024) });
-        if (tooMany()) break;
-        continue;
-      }
-      let row = '';
-      let rejected = false;
-      for (let c = 0; c < converters.length; c++) {
-        try {
-          row += (c === 0 ? '' : ',') + converters[c]!(fields[c]);
-        } catch (e) {
-          if (!(e instanceof FieldError)) throw e;
-          const raw = fields[c];
-          rejects.push({
-            file: object.uri,
-            line: record.line,
-            column: names[c]!,
-            reason: e.message,
-            code: e.code,
-            rawValue: (typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '').slice(0, 1024),
-          });
-          rejected = true;
-          break;
-        }
-      }
-      if (rejected) {
-        if (tooMany()) break;
-        continue;
-      }
-      chunk.push(row);
-      chunkChars += row.length + 1;
-      if (chunkChars >= CHUNK_CHARS) {
-        await target.appendCsv(command.table, names, chunk.join('\n'));
-        rowsLoaded += chunk.length;
-        chunk = [];
-        chunkChars = 0;
+      for (const reject of event.outcome.rejects) {
+        rejects.push(reject);
+        if (rejects.length > command.maxError) throw tooManyRejects(command, rejects);
       }
     }
-    if (tooMany()) {
-      const first = rejects[0]!;
-      throw new LoadError(
-        `Load into table '${command.table}' failed: ${rejects.length} row(s) rejected, more than MAXERROR ${command.maxError} allows; nothing was loaded. ` +
-          `First: ${first.file} line ${first.line}${first.column ? `, column ${first.column}` : ''}: ${first.reason}` +
-          `${first.rawValue ? ` (value: ${JSON.stringify(first.rawValue.slice(0, 80))})` : ''}. ` +
-          'Check sys_load_error_detail for every rejected row.',
-        command.table,
-        rejects,
-      );
-    }
-  }
-  if (chunk.length > 0) {
-    await target.appendCsv(command.table, names, chunk.join('\n'));
-    rowsLoaded += chunk.length;
+  } finally {
+    rmSync(plan.chunkDir, { recursive: true, force: true });
   }
   return { rowsLoaded, filesRead: objects.length, rejects };
+}
+
+function tooManyRejects(command: CopyCommand, rejects: readonly LoadReject[]): LoadError {
+  const first = rejects[0]!;
+  return new LoadError(
+    `Load into table '${command.table}' failed: ${rejects.length} row(s) rejected, more than MAXERROR ${command.maxError} allows; nothing was loaded. ` +
+      `First: ${first.file} line ${first.line}${first.column ? `, column ${first.column}` : ''}: ${first.reason}` +
+      `${first.rawValue ? ` (value: ${JSON.stringify(first.rawValue.slice(0, 80))})` : ''}. ` +
+      'Check sys_load_error_detail for every rejected row.',
+    command.table,
+    [...rejects],
+  );
+}
+
+/** The objects' total size, estimated from up to 64 of them spread over the list (a prefix may hold 385,000). */
+function estimatedBytes(objects: readonly S3Object[]): number {
+  const step = Math.max(1, Math.floor(objects.length / 64));
+  let sampled = 0;
+  let bytes = 0;
+  for (let i = 0; i < objects.length; i += step, sampled++) bytes += statSync(objects[i]!.path).size;
+  return (bytes / sampled) * objects.length;
+}
+
+/** Consecutive objects in batches of about BATCH_BYTES. */
+function batchesOf(objects: readonly S3Object[]): S3Object[][] {
+  const batches: S3Object[][] = [];
+  let batch: S3Object[] = [];
+  let bytes = 0;
+  for (const object of objects) {
+    batch.push(object);
+    bytes += statSync(object.path).size;
+    if (bytes >= BATCH_BYTES) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+/** In encoding order: each batch's chunks, then its outcome. */
+type EncodeEvent = { readonly kind: 'chunk'; readonly chunk: Chunk } | { readonly kind: 'batch'; readonly outcome: EncodeOutcome };
+
+/** All the objects as one batch, encoded on this thread. */
+async function* encodeHere(plan: EncodeSettings, objects: readonly S3Object[]): AsyncGenerator<EncodeEvent> {
+  const chunks = encodeChunks({ ...plan, objects, chunkPrefix: '' });
+  for (;;) {
+    const next = chunks.next();
+    if (next.done) {
+      yield { kind: 'batch', outcome: next.value };
+      return;
+    }
+    yield { kind: 'chunk', chunk: next.value };
+  }
+}
+
+type WorkerMessage =
+  | { readonly kind: 'chunk'; readonly chunk: Chunk }
+  | { readonly kind: 'batch'; readonly outcome: EncodeOutcome }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'error'; readonly name: string; readonly message: string; readonly stack?: string };
+
+/**
+ * The batches encoded by up to `count` worker threads, batch i by worker i % count, and their events given in
+ * batch order. Each chunk is acknowledged to its worker once loaded; leaving early (an error, too many
+ * rejects) stops the workers.
+ */
+async function* encodeInWorkers(
+  plan: EncodeSettings,
+  batches: readonly (readonly S3Object[])[],
+  count: number,
+): AsyncGenerator<EncodeEvent> {
+  const n = Math.min(count, batches.length);
+  const workers = Array.from({ length: n }, (_, w) => {
+    const data: WorkerData = { plan, batches: batches.flatMap((objects, index) => (index % n === w ? [{ index, objects }] : [])) };
+    return new WorkerInbox(startWorker(data));
+  });
+  try {
+    for (let b = 0; b < batches.length; b++) {
+      const worker = workers[b % n]!;
+      for (;;) {
+        const m = await worker.next();
+        if (m.kind === 'error') throw Object.assign(new Error(m.message), { name: m.name, stack: m.stack });
+        if (m.kind === 'done') throw new Error(`The COPY worker thread finished without batch ${b}.`);
+        yield m;
+        if (m.kind === 'batch') break;
+        worker.consumed();
+      }
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+/** A worker thread's messages, one at a time, in order. */
+class WorkerInbox {
+  readonly #worker: Worker;
+  readonly #queue: (WorkerMessage | Error)[] = [];
+  #notify: (() => void) | undefined;
+  #finished = false;
+
+  constructor(worker: Worker) {
+    this.#worker = worker;
+    const deliver = (m: WorkerMessage | Error) => {
+      this.#queue.push(m);
+      this.#notify?.();
+    };
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'done' || m.kind === 'error') this.#finished = true;
+      deliver(m);
+    });
+    worker.on('error', deliver);
+    worker.on('exit', (code) => {
+      if (!this.#finished) deliver(new Error(`The COPY worker thread stopped (exit code ${code}) before it finished.`));
+    });
+  }
+
+  async next(): Promise<WorkerMessage> {
+    while (this.#queue.length === 0) await new Promise<void>((resolve) => (this.#notify = resolve));
+    const m = this.#queue.shift()!;
+    if (m instanceof Error) throw m;
+    return m;
+  }
+
+  consumed(): void {
+    this.#worker.postMessage('consumed');
+  }
+
+  async stop(): Promise<void> {
+    this.#worker.removeAllListeners();
+    await this.#worker.terminate();
+  }
+}
+
+/**
+ * Scripts and tests run TypeScript through tsx (jest through its own transform, which a worker thread does
+ * not get), so a worker loads copy-worker.ts through tsx's require hook; compiled JavaScript needs no hook.
+ */
+function startWorker(data: WorkerData): Worker {
+  const ext = extname(__filename);
+  const file = join(__dirname, `copy-worker${ext}`);
+  // A young generation of 16 MB: the records die young, and a larger one only made the process bigger.
+  const options = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 16 } };
+  if (ext !== '.ts') return new Worker(file, options);
+  const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(file)});`;
+  return new Worker(boot, { ...options, eval: true, execArgv: [] });
 }
 
 /** The target columns: the column list, or all the columns the target offers (it leaves out IDENTITY ones). */
@@ -136,74 +282,24 @@ function pickColumns(command: CopyCommand, tableColumns: ColumnInfo[]): ColumnIn
   });
 }
 
-/** Reads one file's records; bytes that are not UTF-8 reject their line, as Redshift does without ACCEPTINVCHARS. */
-function* readRecords(path: string): ReturnType<typeof jsonRecords> {
-  const bytes = readFileSync(path);
-  if (isUtf8(bytes)) {
-    yield* jsonRecords(bytes.toString('utf8'));
-    return;
-  }
-  const lines = bytes.toString('latin1').split('\n');
-  const cleaned: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const raw = Buffer.from(lines[i]!, 'latin1');
-    if (isUtf8(raw)) cleaned.push(raw.toString('utf8'));
-    else {
-      cleaned.push('');
-      yield { ok: false, reason: 'Invalid UTF8 character in the record (ACCEPTINVCHARS is not set)', line: i + 1, raw: raw.toString('utf8') };
-    }
-  }
-  yield* jsonRecords(cleaned.join('\n'));
-}
-
-/** Builds the function that picks each column's value out of a record. */
-function fieldExtractor(
-  command: CopyCommand,
-  columns: readonly ColumnInfo[],
-  mounts: S3Mounts,
-): (record: unknown) => unknown[] | undefined {
+/** How the records' fields map to the columns: a JSONPaths file's paths, or 'auto'. */
+function fieldMapping(command: CopyCommand, columns: readonly ColumnInfo[], mounts: S3Mounts): FieldMapping {
   const json = command.json;
-  if (json.kind === 'jsonpaths') {
-    const paths = readJsonPaths(json.uri, mounts, command.table);
-    if (paths === undefined) return fieldExtractor({ ...command, json: { kind: 'auto', ignoreCase: false } }, columns, mounts);
-    if (paths.length !== columns.length) {
-      throw new LoadError(
-        `Number of jsonpaths and the number of columns should match. JSONPath size: ${paths.length}, ` +
-          `Number of columns in table or column list: ${columns.length} (JSONPaths file ${json.uri}, table ${command.table}).`,
-        command.table,
-      );
-    }
-    return (record) => paths.map((path) => evaluate(record, path));
+  if (json.kind === 'auto') return { kind: 'auto', ignoreCase: json.ignoreCase };
+  const paths = readJsonPaths(json.uri, mounts, command.table);
+  if (paths === undefined) return { kind: 'auto', ignoreCase: false };
+  if (paths.length !== columns.length) {
+    throw new LoadError(
+      `Number of jsonpaths and the number of columns should match. JSONPath size: ${paths.length}, ` +
+        `Number of columns in table or column list: ${columns.length} (JSONPaths file ${json.uri}, table ${command.table}).`,
+      command.table,
+    );
   }
-  const names = columns.map((c) => c.name);
-  if (!json.ignoreCase) {
-    // Case-sensitive, as Redshift documents: the key "userId" does not fill the column userid.
-    return (record) => {
-      if (!isObject(record)) return undefined;
-      return names.map((n) => (Object.hasOwn(record, n) ? record[n] : undefined));
-    };
-  }
-  return (record) => {
-    if (!isObject(record)) return undefined;
-    const byLower = new Map<string, unknown>();
-    for (const [k, v] of Object.entries(record)) if (!byLower.has(k.toLowerCase())) byLower.set(k.toLowerCase(), v);
-    return names.map((n) => byLower.get(n));
-  };
+  return { kind: 'paths', paths };
 }
-
-const AUTO_NEEDS_OBJECT = "FORMAT AS JSON 'auto' needs a JSON object per record; map arrays with a JSONPaths file";
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function evaluate(record: unknown, path: readonly PathStep[]): unknown {
-  let v: unknown = record;
-  for (const step of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[step];
-  }
-  return v;
 }
 
 /** Reads a JSONPaths file; undefined when its top key is not "jsonpaths" (Redshift then falls back to 'auto'). */

@@ -15,9 +15,59 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
 
-export function* jsonRecords(text: string): Generator<JsonRecord> {
+/**
+ * The records of a file given as bytes of valid UTF-8. Lines that hold one whole record each, the shape of
+ * every log file, are decoded and parsed one at a time, so the file never becomes one large string (half the
+ * memory for ASCII text, and a string of two bytes a character as soon as one character is not ASCII). From
+ * the first line that is anything else, the rest of the file is read as text by jsonRecords, line numbers
+ * going on, so the records and errors are exactly jsonRecords' on the whole text.
+ */
+export function* jsonRecordsOfBytes(bytes: Buffer): Generator<JsonRecord> {
   let pos = 0;
   let line = 1;
+  while (pos < bytes.length) {
+    let end = bytes.indexOf(NEWLINE, pos);
+    if (end < 0) end = bytes.length;
+    let first = pos;
+    let last = end;
+    while (first < last && isAsciiSpace(bytes[first]!)) first++;
+    while (last > first && isAsciiSpace(bytes[last - 1]!)) last--;
+    if (first === last) {
+      pos = end + 1;
+      line++;
+      continue;
+    }
+    const open = bytes[first]!;
+    const close = bytes[last - 1]!;
+    let value: unknown;
+    let parsed = false;
+    if ((open === OPEN_BRACE && close === 0x7d) || (open === OPEN_BRACKET && close === 0x5d)) {
+      try {
+        value = JSON.parse(bytes.toString('utf8', first, last));
+        parsed = true;
+      } catch {
+        // Several records on one line, or a malformed one: jsonRecords decides.
+      }
+    }
+    if (!parsed) {
+      yield* jsonRecords(bytes.toString('utf8', pos), line);
+      return;
+    }
+    yield { ok: true, value, line };
+    pos = end + 1;
+    line++;
+  }
+}
+
+/** Space, tab, line feed, vertical tab, form feed, carriage return: what String.prototype.trim removes in ASCII. */
+function isAsciiSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
+
+/** @param firstLine the number of the text's first line, when it is the rest of a file */
+export function* jsonRecords(text: string, firstLine = 1): Generator<JsonRecord> {
+  let pos = 0;
+  let line = firstLine;
   while (pos < text.length) {
     // Fast path: a whole record on one line, the shape of every log file.
     const eol = text.indexOf('\n', pos);

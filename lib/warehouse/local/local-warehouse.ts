@@ -4,8 +4,8 @@
  * emulated over local folders; rejected load rows are kept in a table named like Redshift's
  * sys_load_error_detail, with the same columns, so the same query finds them on both targets.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { LoadError, type LoadReject, SparkifyError, StatementError } from '../../errors';
 import { tokenize } from '../sql-lexer';
@@ -22,9 +22,11 @@ export interface LocalWarehouseOptions {
   /** The local folder that stands in for each S3 bucket a COPY reads, by bucket name. */
   readonly s3Folders: Readonly<Record<string, string>>;
   /**
-   * A dump of a freshly initialised database (see `LocalWarehouse.saveTemplate`) to start a new warehouse
-   * from: about 0.5 s instead of the 2–3 s Postgres's initdb takes under WebAssembly.
-   * @default none: a new warehouse runs initdb
+   * What a new warehouse starts from instead of running Postgres's initdb (2–3 s and 900 MB of memory under
+   * WebAssembly): a dump of a freshly initialised database (`LocalWarehouse.saveTemplate`), or a folder
+   * holding one (`LocalWarehouse.ensureTemplate`), which is faster.
+   * @default the template folder beside the data dir (`LocalWarehouse.templateFor`), made there by the first
+   *   new warehouse; if it cannot be made, a new warehouse runs initdb
    */
   readonly template?: string;
 }
@@ -67,6 +69,16 @@ const PARSERS = {
   [types.INT8]: Number,
 };
 
+/**
+ * Postgres settings for the embedded server (not written to its configuration file):
+ * - work_mem: sorts and hashes of a million-row build stay in memory (the default, 4 MB, spills them to
+ *   temporary files); Postgres gives hashes twice this. It is a ceiling per operation, not an allocation.
+ * - wal_level=minimal (which needs max_wal_senders=0): a table created, or emptied, in the same transaction
+ *   as the rows that fill it is written without a WAL copy of every row. The star tables are built that
+ *   way, and COPY into an empty table truncates it first. Nothing here replicates or archives WAL.
+ */
+const SESSION_SETTINGS = ['work_mem=64MB', 'wal_level=minimal', 'max_wal_senders=0'];
+
 /** Same columns as Redshift's SYS_LOAD_ERROR_DETAIL view. */
 const CREATE_LOAD_ERRORS = `
 CREATE TABLE IF NOT EXISTS sys_load_error_detail (
@@ -80,50 +92,71 @@ export class LocalWarehouse implements Warehouse {
   readonly description: string;
   readonly #db: PGlite;
   readonly #mounts: S3Mounts;
+  readonly #chunks: ChunkFolder;
 
-  private constructor(db: PGlite, options: LocalWarehouseOptions) {
+  private constructor(db: PGlite, options: LocalWarehouseOptions, serverDataDir: string) {
     this.#db = db;
     this.#mounts = new S3Mounts(options.s3Folders);
+    // COPY's chunk files go in a folder of the data dir, which Postgres sees under its own path.
+    this.#chunks = { local: join(resolve(options.dataDir), CHUNK_FOLDER), server: `${serverDataDir}/${CHUNK_FOLDER}` };
     this.description = `local PGlite warehouse in ${options.dataDir}`;
   }
 
   static async open(options: LocalWarehouseOptions): Promise<LocalWarehouse> {
     mkdirSync(options.dataDir, { recursive: true });
-    const fromTemplate = options.template !== undefined && existsSync(options.template) && !existsSync(join(options.dataDir, 'PG_VERSION'));
+    const isNew = !existsSync(join(options.dataDir, 'PG_VERSION'));
+    const template = isNew ? (options.template ?? (await templateBeside(options.dataDir))) : undefined;
+    const fromTemplate = template !== undefined && existsSync(template);
+    // A template folder is copied, then opened like any existing warehouse; a dump file is unpacked by PGlite.
+    const templateFolder = fromTemplate && statSync(template).isDirectory();
     let db: PGlite;
     try {
+      if (templateFolder) cpSync(template, options.dataDir, { recursive: true });
       // relaxedDurability: flush to disk after each query without waiting; a crash loses at most the last run,
       // which the next run rebuilds anyway.
       db = await PGlite.create({
         dataDir: options.dataDir,
         relaxedDurability: true,
         parsers: PARSERS,
-        loadDataDir: fromTemplate ? new Blob([readFileSync(options.template!)]) : undefined,
+        startParams: [...PGlite.defaultStartParams, ...SESSION_SETTINGS.flatMap((setting) => ['-c', setting])],
+        loadDataDir: fromTemplate && !templateFolder ? new Blob([readFileSync(template)]) : undefined,
       });
     } catch (e) {
       throw new SparkifyError(
-        `Could not open the local warehouse in ${options.dataDir}: ${(e as Error).message}. ` +
+        `Could not open the local warehouse in ${options.dataDir}${fromTemplate ? ` (new, from ${template})` : ''}: ${(e as Error).message}. ` +
           'If another process is using it, wait for it to finish; if the folder is damaged, delete it and run npm run etl again.',
         1,
         { cause: e },
       );
     }
     await db.exec(CREATE_LOAD_ERRORS);
-    return new LocalWarehouse(db, options);
+    const [where] = (await db.query<{ data_directory: string }>('SHOW data_directory')).rows;
+    return new LocalWarehouse(db, options, where!.data_directory);
   }
 
   /**
-   * Where a warehouse in `dataDir` keeps the template it starts from when new: beside the data dir, named
-   * for the PGlite version (a dump only loads into the version that made it).
+   * Where a warehouse in `dataDir` keeps the template it starts from when new: a folder beside the data dir
+   * holding an empty, cleanly shut down database, named for the PGlite version (a database only opens in the
+   * version that made it). Copying it and starting Postgres on the copy takes about a third of the time
+   * PGlite needs to unpack a dump.
    */
   static templateFor(dataDir: string): string {
-    return join(dirname(resolve(dataDir)), `pglite-${PGLITE_VERSION}-empty.tar.gz`);
+    return join(dirname(resolve(dataDir)), `pglite-${PGLITE_VERSION}-empty`);
   }
 
-  /** Saves a template at `path` unless one is there; true if it made one. */
+  /** Makes the template folder at `path` unless it is there; true if it made it. Atomic: a folder half made is never used. */
   static async ensureTemplate(path: string): Promise<boolean> {
-    if (existsSync(path)) return false;
-    await LocalWarehouse.saveTemplate(path);
+    if (existsSync(join(path, 'PG_VERSION'))) return false;
+    const partial = `${path}.${process.pid}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    const db = await PGlite.create({ dataDir: partial });
+    await db.close();
+    try {
+      renameSync(partial, path);
+    } catch (e) {
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(join(path, 'PG_VERSION'))) throw e; // another process made it first: fine
+    }
     return true;
   }
 
@@ -185,7 +218,7 @@ export class LocalWarehouse implements Warehouse {
     if (isCopy(statement.sql)) {
       const command = parseCopy(statement.sql);
       const queryId = Number((await executor.query<{ id: number }>("SELECT nextval('local_query_id') AS id")).rows[0]!.id);
-      const load = async (ex: Executor) => runCopy(command, this.#mounts, copyTarget(ex));
+      const load = async (ex: Executor) => runCopy(command, this.#mounts, copyTarget(ex, this.#chunks));
       try {
         // A COPY is all or nothing: outside a caller's transaction, it gets one of its own.
         const outcome = inTransaction ? await load(executor) : await this.#db.transaction((tx) => load(tx));
@@ -222,8 +255,31 @@ export class LocalWarehouse implements Warehouse {
   }
 }
 
-function copyTarget(executor: Executor): CopyTarget {
+/**
+ * The template beside `dataDir`, saved now if it is not there yet (so the first new warehouse in a folder
+ * pays for initdb once, and every later one starts from the dump); undefined if it cannot be saved.
+ */
+async function templateBeside(dataDir: string): Promise<string | undefined> {
+  const path = LocalWarehouse.templateFor(dataDir);
+  try {
+    await LocalWarehouse.ensureTemplate(path);
+    return path;
+  } catch {
+    return undefined; // a read-only parent folder, a full disk: initdb then, as without a template
+  }
+}
+
+/** A folder of the data dir, as this process names it and as Postgres (inside WebAssembly) does. */
+interface ChunkFolder {
+  readonly local: string;
+  readonly server: string;
+}
+
+const CHUNK_FOLDER = 'sparkify-copy';
+
+function copyTarget(executor: Executor, chunks: ChunkFolder): CopyTarget {
   return {
+    chunkDir: chunks.local,
     async columns(table) {
       const rows = (
         await executor.query<{ name: string; data_type: string; max_length: number | null; nullable: string }>(
@@ -237,9 +293,33 @@ function copyTarget(executor: Executor): CopyTarget {
       if (rows.length === 0) return undefined;
       return rows.map((r): ColumnInfo => ({ name: r.name, dataType: r.data_type, maxLength: r.max_length, nullable: r.nullable === 'YES' }));
     },
-    async appendCsv(table, columns, csv) {
+    // Rows COPY writes FROZEN are visible to everyone from the start, so no later query has to mark them
+    // committed (which rewrites every page of the table). Postgres allows it only into a table created or
+    // emptied by TRUNCATE in the same transaction: an empty table is truncated first, which changes nothing
+    // else (the translator never creates foreign keys or triggers that TRUNCATE would involve).
+    async startLoad(table) {
+      const { rows } = await executor.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM "${table}") AS empty`);
+      if (!rows[0]!.empty) return false;
+      await executor.query(`TRUNCATE "${table}"`);
+      return true;
+    },
+    async appendChunk(table, columns, file, casts, freeze) {
       const list = columns.map((c) => `"${c}"`).join(', ');
-      await executor.query(`COPY "${table}" (${list}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+      const from = `'${chunks.server}/${basename(file)}'`;
+      if (casts.size === 0) {
+        await executor.query(`COPY "${table}" (${list}) FROM ${from} WITH (FORMAT binary${freeze ? ', FREEZE' : ''})`);
+        return;
+      }
+      // Columns that arrive as text (REAL, NUMERIC) go through a temporary table where they are TEXT, and
+      // Postgres casts them on the way into the table, with the input functions its text COPY would use.
+      // A failure rolls back the COPY's transaction, and the temporary table with it.
+      const stage = 'sparkify_copy_stage';
+      const shape = columns.map((c) => (casts.has(c) ? `NULL::TEXT AS "${c}"` : `"${c}"`)).join(', ');
+      const values = columns.map((c) => (casts.has(c) ? `CAST("${c}" AS ${casts.get(c)})` : `"${c}"`)).join(', ');
+      await executor.query(`CREATE TEMPORARY TABLE ${stage} AS SELECT ${shape} FROM "${table}" LIMIT 0`);
+      await executor.query(`COPY ${stage} FROM ${from} WITH (FORMAT binary)`);
+      await executor.query(`INSERT INTO "${table}" (${list}) SELECT ${values} FROM ${stage}`);
+      await executor.query(`DROP TABLE ${stage}`);
     },
   };
 }
