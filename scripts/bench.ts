@@ -29,6 +29,7 @@ const program = new Command('npm run bench --')
   .option('--out <file>', 'the JSON result (the Markdown goes beside it, .md)', undefined)
   .option('--previous <file>', 'an earlier JSON result: print each number\'s ratio to it')
   .option('--keep', 'keep the warehouses in .bench/warehouse (deleted after measuring by default)')
+  .option('--regenerate', 'generate the sets again (and measure the generator again) even if they exist')
   .addHelpText(
     'after',
     '\nExamples:\n  npm run bench\n  npm run bench -- --sizes sample,100k --repeat 3 --previous .bench/results/before.json\n\n' +
@@ -52,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
   }
-  const flags = program.opts<{ sizes: string; songs: string; seed: string; repeat: string; out?: string; previous?: string; keep?: boolean }>();
+  const flags = program.opts<{ sizes: string; songs: string; seed: string; repeat: string; out?: string; previous?: string; keep?: boolean; regenerate?: boolean }>();
   let sizes, songs, seed, repeat, previous: BenchReport | undefined;
   try {
     sizes = parseSizes(flags.sizes);
@@ -88,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
   const results: SizeResult[] = [];
   for (const size of sizes) {
     ctx.log(`bench: ${size.label}`);
-    const set = size.events === undefined ? undefined : await ensureGeneratedSet(ctx, join(BENCH_DIR, 'sets'), { events: size.events, songs, seed });
+    const set = size.events === undefined ? undefined : await ensureGeneratedSet(ctx, join(BENCH_DIR, 'sets'), { events: size.events, songs, seed }, flags.regenerate);
     const source = set?.dir ?? DEFAULT_SOURCE_DIR;
     const dataDir = join(warehouses, size.label);
     const runs: EtlRun[] = [];

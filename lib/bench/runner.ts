@@ -5,9 +5,8 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runMeasured } from './measure';
+import { peakRssBetween, runMeasured } from './measure';
 import { type EtlRun, type EtlSummary, type GeneratorRun, stagesOf } from './report';
-import { peakRssBetween } from './measure';
 
 export interface RunnerContext {
   /** The repository root: scripts are run from there. */
@@ -34,16 +33,19 @@ export interface GeneratedSet {
 
 /**
  * The generated set for these numbers, in `setsDir`: reused if an earlier run finished it (its record file
- * exists), otherwise generated now and measured. The record sits beside the folder, written last.
+ * exists) unless `regenerate`, otherwise generated now and measured. The record sits beside the folder,
+ * written last.
  */
 export async function ensureGeneratedSet(
   ctx: RunnerContext,
   setsDir: string,
   spec: { readonly events: number; readonly songs: number; readonly seed: number },
+  regenerate = false,
 ): Promise<GeneratedSet> {
   const name = `e${spec.events}-s${spec.songs}-seed${spec.seed}`;
   const dir = join(setsDir, name);
   const recordFile = `${dir}.generated.json`;
+  if (regenerate) rmSync(recordFile, { force: true }); // the generator's --force replaces the files
   if (existsSync(recordFile) && existsSync(dir)) {
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as { generator: GeneratorRun };
     ctx.log(`  ${name}: reusing the generated set (generated ${record.generator.measuredAt})`);
