@@ -174,7 +174,6 @@ function writerFor(column: ColumnInfo, options: ConversionOptions): FieldWriter 
     const asCastText = castFromText(column) !== undefined;
     return function decimal(value: unknown, out: CopyBuffer) {
       if (value === null || value === undefined) return false;
-      let text: string;
       if (typeof value === 'number') {
         if (asCastText) {
           out.text(String(value));
@@ -184,7 +183,7 @@ function writerFor(column: ColumnInfo, options: ConversionOptions): FieldWriter 
         return true;
       }
       if (typeof value !== 'string') throw new FieldError(1208, `Invalid digit, Value '${asText(value)}', Pos 0, Type: ${name}`);
-      text = value.trim();
+      const text = value.trim();
       if (text === '') return false;
       if (!FLOAT_TEXT.test(text)) throw new FieldError(type === 'numeric' ? 1209 : 1208, `Invalid digit, Value '${text}', Pos 0, Type: ${name}`);
       if (asCastText) {

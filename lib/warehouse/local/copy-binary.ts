@@ -11,6 +11,7 @@
 /** "PGCOPY\n\377\r\n\0", flags 0, header extension length 0. */
 const HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
 const TWO_32 = 2 ** 32;
+/** Strings up to this long are copied by a loop here while they are ASCII (see text()). */
 const ASCII_LOOP_MAX = 256;
 
 export class CopyBuffer {
