@@ -1,22 +1,17 @@
 /**
- * Test warehouses: each test gets its own database in a temporary folder, started from a template dump of
- * an empty database made once per machine (initdb under WebAssembly takes seconds; a template, half of one).
+ * Test warehouses: each test gets its own database in a temporary folder, started from the empty-database
+ * template folder that LocalWarehouse keeps beside its data dirs (made once per machine: initdb under
+ * WebAssembly takes seconds; copying the template, a fraction of one).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalWarehouse } from '../../lib/warehouse/local/local-warehouse';
 
-const ROOT = resolve(__dirname, '..', '..');
-export const SAMPLE_DIR = join(ROOT, 'data', 'sample');
-// Keyed by PGlite's version: a dump only loads into the version that made it.
-const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
-export const TEMPLATE = join(tmpdir(), `sparkify-pglite-${version}-template.tar.gz`);
+export const SAMPLE_DIR = join(resolve(__dirname, '..', '..'), 'data', 'sample');
 
-export async function ensureTemplate(): Promise<string> {
-  if (!existsSync(TEMPLATE)) await LocalWarehouse.saveTemplate(TEMPLATE);
-  return TEMPLATE;
-}
+/** The template folder, shared by every test run on this machine (named for the PGlite version). */
+const TEMPLATE = LocalWarehouse.templateFor(join(tmpdir(), 'sparkify-test-data-dir'));
 
 export interface TestWarehouse {
   readonly warehouse: LocalWarehouse;
@@ -29,7 +24,8 @@ export interface TestWarehouse {
 export async function openTestWarehouse(s3Folders: Record<string, string> = { 'udacity-dend': SAMPLE_DIR }): Promise<TestWarehouse> {
   const root = mkdtempSync(join(tmpdir(), 'sparkify-test-'));
   const dataDir = join(root, 'pgdata');
-  const warehouse = await LocalWarehouse.open({ dataDir, s3Folders, template: await ensureTemplate() });
+  await LocalWarehouse.ensureTemplate(TEMPLATE);
+  const warehouse = await LocalWarehouse.open({ dataDir, s3Folders, template: TEMPLATE });
   return {
     warehouse,
     dataDir,

@@ -201,7 +201,7 @@ function fieldGetters(mapping: FieldMapping, columns: readonly ColumnInfo[]): { 
   };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

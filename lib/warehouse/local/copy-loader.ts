@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { LoadError, type LoadReject } from '../../errors';
 import { castFromText, type ColumnInfo, converterFor } from './column-values';
 import type { CopyCommand } from './copy-command';
-import { type Chunk, type EncodeOutcome, type EncodeSettings, encodeChunks, type FieldMapping, type PathStep } from './copy-encoder';
+import { type Chunk, type EncodeOutcome, type EncodeSettings, encodeChunks, type FieldMapping, isObject, type PathStep } from './copy-encoder';
 import type { WorkerData } from './copy-worker';
 import type { S3Mounts, S3Object } from './s3-mounts';
 
@@ -96,7 +96,10 @@ export async function runCopy(command: CopyCommand, mounts: S3Mounts, target: Co
     chunkBytes: CHUNK_BYTES,
   };
   const names = columns.map((c) => c.name);
-  const casts = new Map(columns.flatMap((c) => (castFromText(c) === undefined ? [] : [[c.name, castFromText(c)!] as const])));
+  const casts = new Map(columns.flatMap((c) => {
+    const cast = castFromText(c);
+    return cast === undefined ? [] : [[c.name, cast] as const];
+  }));
   rmSync(plan.chunkDir, { recursive: true, force: true }); // leftovers of a run that was killed
   mkdirSync(plan.chunkDir, { recursive: true });
   const freeze = await target.startLoad(command.table);
@@ -296,10 +299,6 @@ function fieldMapping(command: CopyCommand, columns: readonly ColumnInfo[], moun
     );
   }
   return { kind: 'paths', paths };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Reads a JSONPaths file; undefined when its top key is not "jsonpaths" (Redshift then falls back to 'auto'). */

@@ -4,7 +4,7 @@
  * emulated over local folders; rejected load rows are kept in a table named like Redshift's
  * sys_load_error_detail, with the same columns, so the same query finds them on both targets.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { LoadError, type LoadReject, SparkifyError, StatementError } from '../../errors';
@@ -23,8 +23,7 @@ export interface LocalWarehouseOptions {
   readonly s3Folders: Readonly<Record<string, string>>;
   /**
    * What a new warehouse starts from instead of running Postgres's initdb (2–3 s and 900 MB of memory under
-   * WebAssembly): a dump of a freshly initialised database (`LocalWarehouse.saveTemplate`), or a folder
-   * holding one (`LocalWarehouse.ensureTemplate`), which is faster.
+   * WebAssembly): a folder holding an empty database (`LocalWarehouse.ensureTemplate`).
    * @default the template folder beside the data dir (`LocalWarehouse.templateFor`), made there by the first
    *   new warehouse; if it cannot be made, a new warehouse runs initdb
    */
@@ -106,12 +105,11 @@ export class LocalWarehouse implements Warehouse {
     mkdirSync(options.dataDir, { recursive: true });
     const isNew = !existsSync(join(options.dataDir, 'PG_VERSION'));
     const template = isNew ? (options.template ?? (await templateBeside(options.dataDir))) : undefined;
-    const fromTemplate = template !== undefined && existsSync(template);
-    // A template folder is copied, then opened like any existing warehouse; a dump file is unpacked by PGlite.
-    const templateFolder = fromTemplate && statSync(template).isDirectory();
+    const fromTemplate = template !== undefined && existsSync(join(template, 'PG_VERSION'));
     let db: PGlite;
     try {
-      if (templateFolder) cpSync(template, options.dataDir, { recursive: true });
+      // The template is copied, then opened like any existing warehouse.
+      if (fromTemplate) cpSync(template, options.dataDir, { recursive: true });
       // relaxedDurability: flush to disk after each query without waiting; a crash loses at most the last run,
       // which the next run rebuilds anyway.
       db = await PGlite.create({
@@ -119,7 +117,6 @@ export class LocalWarehouse implements Warehouse {
         relaxedDurability: true,
         parsers: PARSERS,
         startParams: [...PGlite.defaultStartParams, ...SESSION_SETTINGS.flatMap((setting) => ['-c', setting])],
-        loadDataDir: fromTemplate && !templateFolder ? new Blob([readFileSync(template)]) : undefined,
       });
     } catch (e) {
       throw new SparkifyError(
@@ -138,7 +135,7 @@ export class LocalWarehouse implements Warehouse {
    * Where a warehouse in `dataDir` keeps the template it starts from when new: a folder beside the data dir
    * holding an empty, cleanly shut down database, named for the PGlite version (a database only opens in the
    * version that made it). Copying it and starting Postgres on the copy takes about a third of the time
-   * PGlite needs to unpack a dump.
+   * PGlite needs to unpack a dump of one.
    */
   static templateFor(dataDir: string): string {
     return join(dirname(resolve(dataDir)), `pglite-${PGLITE_VERSION}-empty`);
@@ -158,20 +155,6 @@ export class LocalWarehouse implements Warehouse {
       if (!existsSync(join(path, 'PG_VERSION'))) throw e; // another process made it first: fine
     }
     return true;
-  }
-
-  /** Writes a dump of a brand-new, empty database to `path`, for `template`. Atomic: readers never see half a file. */
-  static async saveTemplate(path: string): Promise<void> {
-    const db = await PGlite.create();
-    try {
-      const dump = await db.dumpDataDir('gzip');
-      mkdirSync(dirname(path), { recursive: true });
-      const partial = `${path}.${process.pid}.partial`;
-      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-      renameSync(partial, path);
-    } finally {
-      await db.close();
-    }
   }
 
   async run(statements: readonly Statement[], options: LocalRunOptions = {}): Promise<StatementResult[]> {
@@ -256,8 +239,8 @@ export class LocalWarehouse implements Warehouse {
 }
 
 /**
- * The template beside `dataDir`, saved now if it is not there yet (so the first new warehouse in a folder
- * pays for initdb once, and every later one starts from the dump); undefined if it cannot be saved.
+ * The template beside `dataDir`, made now if it is not there yet (so the first new warehouse in a folder
+ * pays for initdb once, and every later one starts from a copy); undefined if it cannot be made.
  */
 async function templateBeside(dataDir: string): Promise<string | undefined> {
   const path = LocalWarehouse.templateFor(dataDir);
