@@ -6,7 +6,7 @@ import { silentProgress } from '../lib/pipeline/progress';
 import { runPipeline } from '../lib/pipeline/pipeline';
 import { openWarehouse } from '../lib/warehouse/open';
 import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
-import { RedshiftDataApiWarehouse } from '../lib/warehouse/redshift/redshift-warehouse';
+import type { RedshiftDataApiWarehouse } from '../lib/warehouse/redshift/redshift-warehouse';
 
 const program = new Command('npm run etl --')
   .description(
@@ -68,7 +68,7 @@ void runCli(program, async () => {
     await warehouse.close();
   }
   const totalMs = Math.round(performance.now() - started);
-  const dataApi = warehouse instanceof RedshiftDataApiWarehouse ? warehouse.stats() : undefined;
+  const dataApi = target.kind === 'redshift' ? (warehouse as RedshiftDataApiWarehouse).stats() : undefined;
   if (flags.json) {
     const out = { target: target.kind, why: settings.why, warehouse: warehouse.description, ...summary, dataApi, totalMs, peakRssBytes: peakRssBytes() };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

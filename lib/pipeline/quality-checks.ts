@@ -1,9 +1,14 @@
 /**
  * Runs the data tests that the SQL files declare, all in one query (one round trip on the Data API), and
  * fails with every broken test named when any finds bad rows.
+ *
+ * The query reads each table as few times as it can: one scan of a table computes all of its not_empty,
+ * not_null and relationships tests as aggregates (a relationships test LEFT JOINs the parent's distinct
+ * values), and each unique test is one grouping. These one-row subqueries are cross-joined into a single row
+ * with a column per test. (With a subquery per test, a 1M-event run read its 850,000 songplays eight times.)
  */
 import { QualityCheckError } from '../errors';
-import { identifier, quoteLiteral } from '../sql-literals';
+import { identifier } from '../sql-literals';
 import type { Warehouse } from '../warehouse/warehouse';
 import { type DataTest, readSql, render } from './sql-files';
 
@@ -29,22 +34,37 @@ export async function runChecks(
   declared: readonly TableTests[],
   resolveTable: (table: string) => string = (t) => t,
 ): Promise<CheckResult[]> {
-  const parts: string[] = [];
-  for (const { table, tests } of declared) {
-    for (const test of tests) {
-      const description = describe(test);
-      const sql = render(checkSql(test.kind), {
-        table: identifier('table', resolveTable(table)),
+  const tests: { table: string; test: string }[] = [];
+  const subqueries: string[] = [];
+  for (const { table, tests: tableTests } of declared) {
+    const name = identifier('table', resolveTable(table));
+    const aggregates: string[] = [];
+    const joins: string[] = [];
+    for (const test of tableTests) {
+      const column = `test_${tests.length}`; // the result's column for this test
+      tests.push({ table, test: describe(test) });
+      const values = {
+        table: name,
+        alias: column,
         column: 'column' in test ? identifier('column', test.column) : '',
         parent: 'parent' in test ? identifier('table', resolveTable(test.parent)) : '',
         parent_column: 'parentColumn' in test ? identifier('column', test.parentColumn) : '',
-      });
-      parts.push(`SELECT ${quoteLiteral(table)} AS table_name, ${quoteLiteral(description)} AS test, (${sql}) AS failures`);
+      };
+      if (test.kind === 'unique') {
+        subqueries.push(`(${render(checkSql('unique'), values)}) AS ${column}_groups`);
+        continue;
+      }
+      const parent = { ...values, alias: `${column}_parent` };
+      if (test.kind === 'relationships') joins.push(render(checkSql('relationships_join'), parent));
+      aggregates.push(`${render(checkSql(test.kind), parent)} AS ${column}`);
+    }
+    if (aggregates.length > 0) {
+      subqueries.push(`(SELECT ${aggregates.join(',\n  ')}\nFROM ${name} AS child${joins.map((j) => `\n${j}`).join('')}) AS ${name}_scan`);
     }
   }
-  if (parts.length === 0) return [];
-  const rows = await warehouse.query<{ table_name: string; test: string; failures: number }>(parts.join('\nUNION ALL\n'));
-  return rows.map((r) => ({ table: r.table_name, test: r.test, failures: Number(r.failures) }));
+  if (tests.length === 0) return [];
+  const [row] = await warehouse.query<Record<string, number>>(`SELECT *\nFROM ${subqueries.join('\nCROSS JOIN ')}`);
+  return tests.map(({ table, test }, i) => ({ table, test, failures: Number(row![`test_${i}`]) }));
 }
 
 /** Throws, naming every failed test, if any failed. */
@@ -68,12 +88,13 @@ export function describe(test: DataTest): string {
   }
 }
 
+/** The SQL of sql/checks/<name>.sql without its comments, read once. */
 const templates = new Map<string, string>();
-function checkSql(kind: DataTest['kind']): string {
-  let sql = templates.get(kind);
+function checkSql(name: DataTest['kind'] | 'relationships_join'): string {
+  let sql = templates.get(name);
   if (sql === undefined) {
-    sql = readSql(`checks/${kind}.sql`).replace(/--[^\n]*\n/g, '').trim();
-    templates.set(kind, sql);
+    sql = readSql(`checks/${name}.sql`).replace(/--[^\n]*\n/g, '').trim();
+    templates.set(name, sql);
   }
   return sql;
 }

@@ -5,7 +5,6 @@ import { type Flags, localS3Folders, resolveSettings, type Settings } from '../c
 import { SparkifyError } from '../errors';
 import { LocalWarehouse } from './local/local-warehouse';
 import { cancelOnInterrupt } from './redshift/cli';
-import { RedshiftDataApiWarehouse } from './redshift/redshift-warehouse';
 import type { Warehouse } from './warehouse';
 
 export interface OpenOptions {
@@ -26,6 +25,8 @@ export interface OpenOptions {
 export async function openWarehouse(settings: Settings, options: OpenOptions = {}): Promise<Warehouse> {
   const { target } = settings;
   if (target.kind === 'redshift') {
+    // Loaded only for Redshift: the AWS SDK takes a noticeable part of a local run's start-up.
+    const { RedshiftDataApiWarehouse } = await import('./redshift/redshift-warehouse');
     return new RedshiftDataApiWarehouse({
       workgroupName: target.workgroupName,
       database: target.database,

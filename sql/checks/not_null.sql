@@ -1,2 +1,2 @@
--- Counts the rows where the column is NULL.
-SELECT COUNT(*) FROM {{table}} WHERE {{column}} IS NULL
+-- Counts the rows where the column is NULL. An aggregate over the tested table, aliased child.
+COUNT(*) - COUNT(child.{{column}})

@@ -1,4 +1,4 @@
--- Counts the rows whose (non-NULL) column has no match in the parent table.
-SELECT COUNT(*) FROM {{table}} AS child
-WHERE child.{{column}} IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM {{parent}} AS parent WHERE parent.{{parent_column}} = child.{{column}})
+-- Counts the rows whose (non-NULL) column has no match in the parent table. An aggregate over the tested
+-- table, aliased child, to which relationships_join.sql LEFT JOINs the parent's distinct values as {{alias}}:
+-- a join, where NOT EXISTS inside an aggregate would be a subquery per row.
+COUNT(CASE WHEN child.{{column}} IS NOT NULL AND {{alias}}.parent_value IS NULL THEN 1 END)

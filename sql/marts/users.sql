@@ -18,15 +18,23 @@ DISTSTYLE ALL
 SORTKEY (user_id);
 
 -- "Latest" is by event time, then session and item, so two events in the same millisecond still order.
+-- Only each user's rows at their latest ts are ranked: ranking every event sorted a million wide rows.
+-- (ts is never NULL here: staging_events tests it before the build.)
 INSERT INTO users_next (user_id, first_name, last_name, gender, level, location)
 SELECT user_id, first_name, last_name, gender, level, location
 FROM (
-    SELECT user_id, first_name, last_name, gender, level, location,
+    SELECT e.user_id, e.first_name, e.last_name, e.gender, e.level, e.location,
            ROW_NUMBER() OVER (
-               PARTITION BY user_id
-               ORDER BY ts DESC, session_id DESC, item_in_session DESC
+               PARTITION BY e.user_id
+               ORDER BY e.session_id DESC, e.item_in_session DESC
            ) AS rn
-    FROM staging_events
-    WHERE user_id IS NOT NULL
+    FROM staging_events AS e
+    JOIN (
+        SELECT user_id, MAX(ts) AS ts
+        FROM staging_events
+        WHERE user_id IS NOT NULL
+        GROUP BY user_id
+    ) AS latest
+        ON latest.user_id = e.user_id AND latest.ts = e.ts
 ) AS ranked
 WHERE rn = 1;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SOURCES } from '../../lib/config';
 import { LoadError, QualityCheckError } from '../../lib/errors';
-import { runPipeline } from '../../lib/pipeline/pipeline';
+import { countAll, runPipeline } from '../../lib/pipeline/pipeline';
 import type { Warehouse } from '../../lib/warehouse/warehouse';
 import { openTestWarehouse, SAMPLE_DIR, type TestWarehouse } from '../helpers/local-warehouse';
 import { rawEvents, rawSongs, timestampText } from '../helpers/raw-sample';
@@ -51,6 +51,12 @@ describe('the ETL on the bundled sample', () => {
     expect(await db.warehouse.query('SELECT COUNT(*) AS n FROM staging_events')).toEqual([{ n: events.length }]);
     expect(await db.warehouse.query('SELECT COUNT(*) AS n FROM staging_songs')).toEqual([{ n: songs.length }]);
     expect(events.length).toBe(8056);
+  });
+
+  test("the summary's row counts (what the statements reported inserting) are the published tables' counts", async () => {
+    expect(summary.tables).toEqual(await countAll(db.warehouse));
+    expect(summary.steps.find((s) => s.step === 'load staging_events')?.rows).toBe(events.length);
+    expect(summary.steps.find((s) => s.step === 'load staging_songs')?.rows).toBe(songs.length);
   });
 
   test('songplays keeps every NextSong event', () => {
