@@ -25,8 +25,8 @@ export interface OpenOptions {
 export async function openWarehouse(settings: Settings, options: OpenOptions = {}): Promise<Warehouse> {
   const { target } = settings;
   if (target.kind === 'redshift') {
-    // Loaded only for Redshift: the AWS SDK takes a noticeable part of a local run's start-up.
-    const { RedshiftDataApiWarehouse } = await import('./redshift/redshift-warehouse');
+    // Loaded only for Redshift: loading the AWS SDK is a noticeable part of a local run's start-up.
+    const { RedshiftDataApiWarehouse } = require('./redshift/redshift-warehouse') as typeof import('./redshift/redshift-warehouse');
     return new RedshiftDataApiWarehouse({
       workgroupName: target.workgroupName,
       database: target.database,
