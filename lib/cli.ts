@@ -20,6 +20,11 @@ Exit codes:
 
 /** Parses argv with the program and runs `main`, turning every failure into a message and an exit code. */
 export async function runCli(program: Command, main: () => Promise<void>, argv = process.argv): Promise<void> {
+  // A reader that stops early (npm run etl -- --help | head) closes the pipe: that is no error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
   program.exitOverride().addHelpText('after', EXIT_CODES_HELP);
   try {
     program.parse(argv);

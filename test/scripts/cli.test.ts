@@ -31,6 +31,13 @@ test('etl --help describes every flag and the exit codes, and exits 0', () => {
   expect(stdout).toMatch(/Exit codes:/);
 });
 
+test('help into a pipe closed before it is written (| head, | true) exits 0 without a stack trace', () => {
+  // `true` exits without reading, long before tsx has started: the help is written into a closed pipe.
+  const result = spawnSync('bash', ['-o', 'pipefail', '-c', `"${TSX}" scripts/etl.ts --help | true`], { cwd: ROOT, encoding: 'utf8' });
+  expect(result.stderr).not.toMatch(/EPIPE|\n\s+at /);
+  expect(result.status).toBe(0);
+});
+
 test('an unknown flag exits 2', () => {
   const { code, stderr } = run('etl.ts', ['--no-such-flag']);
   expect(code).toBe(2);
