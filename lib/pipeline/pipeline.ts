@@ -155,9 +155,9 @@ function dropAllStatements() {
   return tables.map((t) => ({ sql: `DROP TABLE IF EXISTS ${t}`, label: `drop ${t}` }));
 }
 
-/** Row counts of every star table (with a suffix: of their builds), in one query. */
-export async function countAll(warehouse: Warehouse, suffix = ''): Promise<Record<StarTable, number>> {
-  const sql = STAR_TABLES.map((t) => `SELECT ${quoteLiteral(t)} AS name, COUNT(*) AS n FROM ${t}${suffix}`).join(' UNION ALL ');
+/** Row counts of every published star table, in one query. */
+export async function countAll(warehouse: Warehouse): Promise<Record<StarTable, number>> {
+  const sql = STAR_TABLES.map((t) => `SELECT ${quoteLiteral(t)} AS name, COUNT(*) AS n FROM ${t}`).join(' UNION ALL ');
   const rows = await warehouse.query<{ name: StarTable; n: number }>(sql);
   return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)])) as Record<StarTable, number>;
 }

@@ -45,18 +45,18 @@ export async function runChecks(
       tests.push({ table, test: describe(test) });
       const values = {
         table: name,
-        alias: column,
+        result: column,
         column: 'column' in test ? identifier('column', test.column) : '',
         parent: 'parent' in test ? identifier('table', resolveTable(test.parent)) : '',
         parent_column: 'parentColumn' in test ? identifier('column', test.parentColumn) : '',
+        parent_alias: `${column}_parent`,
       };
       if (test.kind === 'unique') {
         subqueries.push(`(${render(checkSql('unique'), values)}) AS ${column}_groups`);
         continue;
       }
-      const parent = { ...values, alias: `${column}_parent` };
-      if (test.kind === 'relationships') joins.push(render(checkSql('relationships_join'), parent));
-      aggregates.push(`${render(checkSql(test.kind), parent)} AS ${column}`);
+      if (test.kind === 'relationships') joins.push(render(checkSql('relationships_join'), values));
+      aggregates.push(`${render(checkSql(test.kind), values)} AS ${column}`);
     }
     if (aggregates.length > 0) {
       subqueries.push(`(SELECT ${aggregates.join(',\n  ')}\nFROM ${name} AS child${joins.map((j) => `\n${j}`).join('')}) AS ${name}_scan`);

@@ -143,8 +143,8 @@ export class LocalWarehouse implements Warehouse {
   /**
    * Where a warehouse in `dataDir` keeps the template it starts from when new: a folder beside the data dir
    * holding an empty, cleanly shut down database, named for the PGlite version (a database only opens in the
-   * version that made it) and for how initdb made it (INITDB_ARGS). Copying it and starting Postgres on the copy takes about a third of the time
-   * PGlite needs to unpack a dump of one.
+   * version that made it) and for how initdb made it (INITDB_ARGS). Copying it and starting Postgres on the
+   * copy takes about a third of the time PGlite needs to unpack a dump of one.
    */
   static templateFor(dataDir: string): string {
     return join(dirname(resolve(dataDir)), `pglite-${PGLITE_VERSION}-nochecksums-empty`);
