@@ -3,10 +3,11 @@
  * template folder that LocalWarehouse keeps beside its data dirs (made once per machine: initdb under
  * WebAssembly takes seconds; copying the template, a fraction of one).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { LocalWarehouse } from '../../lib/warehouse/local/local-warehouse';
+import type { StatementResult } from '../../lib/warehouse/warehouse';
 
 export const SAMPLE_DIR = join(resolve(__dirname, '..', '..'), 'data', 'sample');
 
@@ -32,6 +33,45 @@ export async function openTestWarehouse(s3Folders: Record<string, string> = { 'u
     async dispose() {
       await warehouse.close();
       rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A test warehouse for COPY tests, with the helpers they share; each helper stands alone (destructure them). */
+export interface BucketWarehouse extends TestWarehouse {
+  /** The empty temporary folder that stands in for the bucket `test-bucket`. */
+  readonly folder: string;
+  /** Writes a file at an S3 key of the bucket, making its folders. */
+  put(key: string, content: string | Buffer): void;
+  /** Creates a fresh table with the given columns and returns its name. */
+  table(columns: string): Promise<string>;
+  /** `COPY <table> FROM 's3://test-bucket/<prefix>' IAM_ROLE default <options>`. */
+  copy(table: string, prefix: string, options: string): Promise<StatementResult[]>;
+}
+
+/** A fresh warehouse whose bucket `test-bucket` is a new, empty folder; dispose deletes both. */
+export async function openBucketWarehouse(): Promise<BucketWarehouse> {
+  const folder = mkdtempSync(join(tmpdir(), 'sparkify-bucket-'));
+  const db = await openTestWarehouse({ 'test-bucket': folder });
+  let tables = 0;
+  return {
+    ...db,
+    folder,
+    put(key, content) {
+      const path = join(folder, ...key.split('/'));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+    },
+    async table(columns) {
+      const name = `t${++tables}`;
+      await db.warehouse.run([{ sql: `CREATE TABLE ${name} (${columns})` }]);
+      return name;
+    },
+    copy: (table, prefix, options) =>
+      db.warehouse.run([{ sql: `COPY ${table} FROM 's3://test-bucket/${prefix}' IAM_ROLE default ${options}` }]),
+    async dispose() {
+      await db.dispose();
+      rmSync(folder, { recursive: true, force: true });
     },
   };
 }

@@ -3,40 +3,22 @@
  * text input makes of the text that loader sent; the byte-wise record reader finds what the text reader
  * finds; a load large enough for the worker threads keeps file order, MAXERROR and the rejects' order.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LoadError } from '../../lib/errors';
 import { jsonRecords, jsonRecordsOfBytes } from '../../lib/warehouse/local/json-records';
-import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
+import { type BucketWarehouse, openBucketWarehouse } from '../helpers/local-warehouse';
 
-let bucket: string;
-let db: TestWarehouse;
-let tableNo = 0;
+let db: BucketWarehouse;
+let put: BucketWarehouse['put'];
+let table: BucketWarehouse['table'];
+let copyWith: BucketWarehouse['copy'];
 
 beforeAll(async () => {
-  bucket = mkdtempSync(join(tmpdir(), 'sparkify-binary-'));
-  db = await openTestWarehouse({ 'test-bucket': bucket });
+  db = await openBucketWarehouse();
+  ({ put, table, copy: copyWith } = db);
 });
-afterAll(async () => {
-  await db?.dispose();
-  rmSync(bucket, { recursive: true, force: true });
-});
+afterAll(() => db?.dispose());
 
-function put(key: string, content: string): void {
-  const path = join(bucket, ...key.split('/'));
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, content);
-}
-
-async function table(columns: string): Promise<string> {
-  const name = `b${++tableNo}`;
-  await db.warehouse.run([{ sql: `CREATE TABLE ${name} (${columns})` }]);
-  return name;
-}
-
-const copy = (name: string, prefix: string, options: string) =>
-  db.warehouse.run([{ sql: `COPY ${name} FROM 's3://test-bucket/${prefix}' IAM_ROLE default JSON 'auto' ${options}` }]);
+const copy = (name: string, prefix: string, options: string) => copyWith(name, prefix, `JSON 'auto' ${options}`);
 
 /** Asserts the table's single row equals, column by column, Postgres's reading of `texts` (the CSV loader's fields). */
 async function expectLoadedAsText(name: string, texts: Record<string, string | null>) {

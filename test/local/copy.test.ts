@@ -1,39 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { LoadError, TranslationError } from '../../lib/errors';
-import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
+import { type BucketWarehouse, openBucketWarehouse } from '../helpers/local-warehouse';
 
 /** A bucket `test-bucket` backed by a temporary folder; files are written per test under their own prefix. */
+let db: BucketWarehouse;
 let bucket: string;
-let db: TestWarehouse;
-let tableNo = 0;
+let put: BucketWarehouse['put'];
+let table: BucketWarehouse['table'];
+let copy: BucketWarehouse['copy'];
 
 beforeAll(async () => {
-  bucket = mkdtempSync(join(tmpdir(), 'sparkify-bucket-'));
-  db = await openTestWarehouse({ 'test-bucket': bucket });
+  db = await openBucketWarehouse();
+  ({ folder: bucket, put, table, copy } = db);
 });
-afterAll(async () => {
-  await db.dispose();
-  rmSync(bucket, { recursive: true, force: true });
-});
-
-function put(key: string, content: string | Buffer): void {
-  const path = join(bucket, ...key.split('/'));
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
-}
-
-/** Creates a fresh table with the given columns and returns its name. */
-async function table(columns: string): Promise<string> {
-  const name = `t${++tableNo}`;
-  await db.warehouse.run([{ sql: `CREATE TABLE ${name} (${columns})` }]);
-  return name;
-}
-
-async function copy(name: string, prefix: string, options: string) {
-  return db.warehouse.run([{ sql: `COPY ${name} FROM 's3://test-bucket/${prefix}' IAM_ROLE default ${options}` }]);
-}
+afterAll(() => db.dispose());
 
 const rows = (name: string, order = '1') => db.warehouse.query(`SELECT * FROM ${name} ORDER BY ${order}`);
 
