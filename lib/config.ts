@@ -9,7 +9,7 @@ import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/outputs';
 import { DEFAULT_SETTINGS } from './infra/settings';
 import { iamRoleLiteral, integerLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
-import { parseS3Uri } from './warehouse/local/s3-mounts';
+import { parseS3Uri } from './warehouse/local/copy/s3-mounts';
 
 /** The repository's root: defaults are relative to it, not to the shell's working directory. */
 export const PROJECT_ROOT = resolve(__dirname, '..');

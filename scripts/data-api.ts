@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { runCli } from '../lib/cli';
 import { type LocalTarget, localS3Folders, PROJECT_ROOT, resolveSettings, type Settings } from '../lib/config';
 import { ConfigError } from '../lib/errors';
-import { DataApiEndpoint } from '../lib/warehouse/local/data-api-endpoint';
+import { DataApiEndpoint } from '../lib/data-api-endpoint/endpoint';
 import { LocalWarehouse } from '../lib/warehouse/local/local-warehouse';
 
 /** Its own warehouse, not npm run etl's: two processes must never open one PGlite folder at once. */

@@ -8,7 +8,7 @@ import { answerQuestions, assertLoaded, EMPTY_WAREHOUSE } from '../../lib/analyt
 import { QUESTIONS } from '../../lib/analytics/questions';
 import { DEFAULT_SOURCES } from '../../lib/config';
 import { runPipeline } from '../../lib/pipeline/pipeline';
-import { DataApiEndpoint } from '../../lib/warehouse/local/data-api-endpoint';
+import { DataApiEndpoint } from '../../lib/data-api-endpoint/endpoint';
 import { RedshiftDataApiWarehouse } from '../../lib/warehouse/redshift/redshift-warehouse';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
 

@@ -8,7 +8,7 @@ import { DEFAULT_SOURCES } from '../../lib/config';
 import { SparkifyError, StatementError } from '../../lib/errors';
 import { runPipeline } from '../../lib/pipeline/pipeline';
 import { STAR_TABLES } from '../../lib/pipeline/tables';
-import { DataApiEndpoint, type DataApiFaults } from '../../lib/warehouse/local/data-api-endpoint';
+import { DataApiEndpoint, type DataApiFaults } from '../../lib/data-api-endpoint/endpoint';
 import { RedshiftDataApiWarehouse, type RedshiftDataApiWarehouseOptions } from '../../lib/warehouse/redshift/redshift-warehouse';
 import type { Warehouse } from '../../lib/warehouse/warehouse';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';

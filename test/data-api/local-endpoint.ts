@@ -1,6 +1,6 @@
 /** A local Data API endpoint over a fresh test warehouse, and the real SDK client pointed at it. */
 import { DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { DataApiEndpoint, type DataApiEndpointOptions } from '../../lib/warehouse/local/data-api-endpoint';
+import { DataApiEndpoint, type DataApiEndpointOptions } from '../../lib/data-api-endpoint/endpoint';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
 
 // The SDK warns once per process that it will soon need a newer Node; that is for the machine's owner, not these tests.

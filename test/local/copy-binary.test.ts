@@ -4,7 +4,7 @@
  * finds; a load large enough for the worker threads keeps file order, MAXERROR and the rejects' order.
  */
 import { LoadError } from '../../lib/errors';
-import { jsonRecords, jsonRecordsOfBytes } from '../../lib/warehouse/local/json-records';
+import { jsonRecords, jsonRecordsOfBytes } from '../../lib/warehouse/local/copy/json-records';
 import { type BucketWarehouse, openBucketWarehouse } from '../helpers/local-warehouse';
 
 let db: BucketWarehouse;

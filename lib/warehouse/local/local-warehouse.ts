@@ -10,11 +10,11 @@ import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { LoadError, type LoadReject, SparkifyError, StatementError } from '../../errors';
 import { tokenize } from '../sql-lexer';
 import type { Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
-import type { ColumnInfo } from './column-values';
-import { isCopy, parseCopy } from './copy-command';
-import { type CopyTarget, runCopy } from './copy-loader';
+import type { ColumnInfo } from './copy/column-values';
+import { isCopy, parseCopy } from './copy/command';
+import { type CopyTarget, runCopy } from './copy/loader';
 import { translate } from './dialect';
-import { S3Mounts } from './s3-mounts';
+import { S3Mounts } from './copy/s3-mounts';
 
 export interface LocalWarehouseOptions {
   /** Folder holding the PGlite database; created on first use. */

@@ -3,8 +3,8 @@
  * needs. Only the JSON form is emulated; any option outside the list below is an error that names it,
  * because silently ignoring a load option could load different data than Redshift would.
  */
-import { TranslationError } from '../../errors';
-import { type Token, isWord, significant, stringValue, tokenize } from '../sql-lexer';
+import { TranslationError } from '../../../errors';
+import { type Token, isWord, significant, stringValue, tokenize } from '../../sql-lexer';
 
 export type JsonMapping =
   | { readonly kind: 'auto'; readonly ignoreCase: boolean }

@@ -1,5 +1,5 @@
 /**
- * Worker thread of a large COPY: encodes the batches of objects it is given (copy-encoder.ts), in order,
+ * Worker thread of a large COPY: encodes the batches of objects it is given (encoder.ts), in order,
  * and reports each chunk file as it is written, then each batch's outcome. It stays at most CHUNKS_AHEAD
  * chunks ahead of the main thread, which answers 'consumed' when Postgres has loaded one of its chunks, so
  * memory and disk use stay flat however large the load.
@@ -9,7 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { S3Object } from './s3-mounts';
-import { encodeChunks, type EncodeSettings } from './copy-encoder';
+import { encodeChunks, type EncodeSettings } from './encoder';
 
 /** What the loader gives a worker: the plan, and the batches (consecutive objects) that are this worker's. */
 export interface WorkerData {

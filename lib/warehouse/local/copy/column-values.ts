@@ -1,5 +1,5 @@
 /**
- * Converts one JSON value into the field of a binary COPY row (copy-binary.ts), by Redshift's COPY rules for
+ * Converts one JSON value into the field of a binary COPY row (binary.ts), by Redshift's COPY rules for
  * the target column's type. A value Redshift would reject throws a FieldError with Redshift's error code and
  * wording where known; nothing is coerced that Redshift would refuse.
  *
@@ -16,8 +16,8 @@
  * the text the earlier CSV loader sent (integers and timestamps are computed, strings are their UTF-8 bytes);
  * REAL and NUMERIC, whose decimal rounding is Postgres's to do, travel as text and Postgres casts them.
  */
-import { TranslationError } from '../../errors';
-import type { CopyBuffer } from './copy-binary';
+import { TranslationError } from '../../../errors';
+import type { CopyBuffer } from './binary';
 
 export class FieldError extends Error {
   constructor(
@@ -46,7 +46,7 @@ export interface ConversionOptions {
 }
 
 /**
- * Writes one JSON value as a field of a binary COPY row (see copy-binary.ts), by the column's type; throws a
+ * Writes one JSON value as a field of a binary COPY row (see binary.ts), by the column's type; throws a
  * FieldError for a value Redshift would reject. The row is the caller's to abandon when that happens.
  */
 export type FieldConverter = (value: unknown, out: CopyBuffer) => void;

@@ -12,11 +12,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { tokenize } from '../sql-lexer';
-import { DataApiException, notFound, validation } from './data-api-exceptions';
-import { columnMetadata, encodeRecords } from './data-api-records';
-import { type StatementRecord, StatementRunner, type SubStatement, type Submission } from './data-api-statements';
-import type { LocalWarehouse } from './local-warehouse';
+import { tokenize } from '../warehouse/sql-lexer';
+import { DataApiException, notFound, validation } from './exceptions';
+import { columnMetadata, encodeRecords } from './records';
+import { type StatementRecord, StatementRunner, type SubStatement, type Submission } from './statements';
+import type { LocalWarehouse } from '../warehouse/local/local-warehouse';
 
 /**
  * Faults to inject, for tests: they make the endpoint misbehave the ways the service can. Never set by the

@@ -3,7 +3,7 @@
  * API uses for its type (longValue for integers, doubleValue for floats, booleanValue, isNull; stringValue
  * for decimals, dates, timestamps and text), and a ColumnMetadata per column named with Redshift's type names.
  */
-import type { Row } from '../warehouse';
+import type { Row } from '../warehouse/warehouse';
 
 export interface ResultColumn {
   readonly name: string;

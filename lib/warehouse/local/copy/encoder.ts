@@ -1,8 +1,8 @@
 /**
  * The CPU-heavy half of the COPY emulation: reads the objects' JSON records, picks each column's value,
  * converts it by Redshift's rules (column-values.ts) and writes the rows as binary COPY streams
- * (copy-binary.ts) into chunk files that Postgres then reads. It needs no database, so the loader can run it
- * in a worker thread (copy-worker.ts) while the main thread feeds the previous chunk to Postgres.
+ * (binary.ts) into chunk files that Postgres then reads. It needs no database, so the loader can run it
+ * in a worker thread (worker.ts) while the main thread feeds the previous chunk to Postgres.
  *
  * Everything here is plain data in, plain data out (the plan, the chunks, the rejects), so it crosses to
  * and from a worker as it is.
@@ -10,8 +10,8 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoadReject } from '../../errors';
-import { CopyBuffer } from './copy-binary';
+import type { LoadReject } from '../../../errors';
+import { CopyBuffer } from './binary';
 import { type ColumnInfo, type ConversionOptions, converterFor, FieldError } from './column-values';
 import { jsonRecords, jsonRecordsOfBytes } from './json-records';
 import type { S3Object } from './s3-mounts';

@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { LoadError } from '../../errors';
-import type { Row, Statement } from '../warehouse';
-import { notFound, validation } from './data-api-exceptions';
-import type { ResultColumn } from './data-api-records';
-import type { LocalWarehouse, StatementOutcome } from './local-warehouse';
+import { LoadError } from '../errors';
+import type { Row, Statement } from '../warehouse/warehouse';
+import { notFound, validation } from './exceptions';
+import type { ResultColumn } from './records';
+import type { LocalWarehouse, StatementOutcome } from '../warehouse/local/local-warehouse';
 
 export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'FAILED' | 'ABORTED';
 
@@ -60,7 +60,7 @@ export interface StatementRecord extends Submission {
   readonly cancel: AbortController;
 }
 
-/** Faults the tests inject (see `DataApiFaults` in data-api-endpoint.ts). */
+/** Faults the tests inject (see `DataApiFaults` in endpoint.ts). */
 export interface RunFaults {
   readonly statementDelayMs?: number;
   readonly fail?: { readonly match: RegExp; readonly error?: string };

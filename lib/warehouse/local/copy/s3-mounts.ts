@@ -5,7 +5,7 @@
  */
 import { type Dirent, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { ConfigError } from '../../errors';
+import { ConfigError } from '../../../errors';
 
 export interface S3Object {
   /** The object's URI, as Redshift names it in sys_load_error_detail. */

@@ -9,8 +9,8 @@
  * be recorded where sys_load_error_detail shows them.
  *
  * How it is fast: the records are encoded as Postgres's binary COPY format (no text for Postgres to parse)
- * into chunk files of CHUNK_BYTES that Postgres reads from its data folder (copy-encoder.ts). For a large
- * load, batches of consecutive files are encoded by worker threads (copy-worker.ts) while this thread feeds
+ * into chunk files of CHUNK_BYTES that Postgres reads from its data folder (encoder.ts). For a large
+ * load, batches of consecutive files are encoded by worker threads (worker.ts) while this thread feeds
  * finished chunks to Postgres, so JSON parsing and Postgres's COPY run at the same time; a small load is
  * encoded here, as threads would cost more than they save. Either way chunks and rejects are taken in the
  * order of the files, so the rows, the rejects and the point where MAXERROR is exceeded are the same.
@@ -19,11 +19,11 @@ import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LoadError, type LoadReject } from '../../errors';
+import { LoadError, type LoadReject } from '../../../errors';
 import { castFromText, type ColumnInfo, converterFor } from './column-values';
-import type { CopyCommand } from './copy-command';
-import { type Chunk, type EncodeOutcome, type EncodeSettings, encodeChunks, type FieldMapping, isObject, type PathStep } from './copy-encoder';
-import type { WorkerData } from './copy-worker';
+import type { CopyCommand } from './command';
+import { type Chunk, type EncodeOutcome, type EncodeSettings, encodeChunks, type FieldMapping, isObject, type PathStep } from './encoder';
+import type { WorkerData } from './worker';
 import type { S3Mounts, S3Object } from './s3-mounts';
 
 /** What the loader needs from the database. */
@@ -263,11 +263,11 @@ class WorkerInbox {
 
 /**
  * Scripts and tests run TypeScript through tsx (jest through its own transform, which a worker thread does
- * not get), so a worker loads copy-worker.ts through tsx's require hook; compiled JavaScript needs no hook.
+ * not get), so a worker loads worker.ts through tsx's require hook; compiled JavaScript needs no hook.
  */
 function startWorker(data: WorkerData): Worker {
   const ext = extname(__filename);
-  const file = join(__dirname, `copy-worker${ext}`);
+  const file = join(__dirname, `worker${ext}`);
   // A young generation of 16 MB: the records die young, and a larger one only made the process bigger.
   const options = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 16 } };
   if (ext !== '.ts') return new Worker(file, options);
