@@ -7,7 +7,7 @@
  *
  * Operations: ExecuteStatement, BatchExecuteStatement, DescribeStatement, GetStatementResult (paginated),
  * CancelStatement, ListStatements. Requests are accepted signed or not; signatures are not checked.
- * README.md ("Load Amazon Redshift") lists every way it differs from the service.
+ * docs/data-api-endpoint.md lists every way it differs from the service.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * The embedded server's settings, which the speed of a large run depends on (README, Scale and benchmark).
+ * The embedded server's settings, which the speed of a large run depends on (docs/benchmark.md).
  */
 import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
 
