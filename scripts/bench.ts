@@ -11,7 +11,7 @@ import { DEFAULT_SOURCE_DIR, PROJECT_ROOT } from '../lib/config';
 import { type BenchReport, type EtlRun, fastest, formatMb, formatSeconds, markdownReport, type SizeResult } from '../lib/bench/report';
 import { ensureGeneratedSet, runEtl, type RunnerContext } from '../lib/bench/runner';
 import { DEFAULT_SIZES, parseSizes } from '../lib/bench/sizes';
-import { LocalWarehouse } from '../lib/warehouse/local/local-warehouse';
+import { ensureTemplate, templatePath } from '../lib/warehouse/local/data-folder';
 
 const BENCH_DIR = join(PROJECT_ROOT, '.bench');
 
@@ -71,11 +71,9 @@ async function main(argv: string[]): Promise<number> {
   const warehouses = join(BENCH_DIR, 'warehouse');
   mkdirSync(warehouses, { recursive: true });
 
-  // A new warehouse starts from a saved empty database kept beside its data dir (the ETL makes it on its
-  // first run); made here first so that no measured run pays for it.
-  const template = LocalWarehouse.templateFor(join(warehouses, 'x'));
-  const madeTemplate = await LocalWarehouse.ensureTemplate(template);
-  if (madeTemplate) ctx.log(`bench: made the empty-database template ${template}`);
+  // A new warehouse starts from a saved empty database kept in the project's .warehouse/templates (the ETL
+  // makes it on its first run); made here first so that no measured run pays for it.
+  if (await ensureTemplate()) ctx.log(`bench: made the empty-database template ${templatePath()}`);
 
   const environment: Record<string, string | number> = {
     node: process.version,

@@ -2,8 +2,10 @@
 import { Command } from 'commander';
 import { consoleProgress, formatMs, formatTable, peakRssBytes, runCli } from '../lib/cli';
 import { resolveSettings } from '../lib/config';
-import { silentProgress } from '../lib/pipeline/progress';
-import { runPipeline } from '../lib/pipeline/pipeline';
+import { InterruptedError, interruption } from '../lib/interrupts';
+import { type Progress, silentProgress } from '../lib/pipeline/progress';
+import { PUBLISH_STEP, runPipeline } from '../lib/pipeline/pipeline';
+import { addWaitOptions, waitOptions } from '../lib/warehouse/local/cli';
 import { openWarehouse } from '../lib/warehouse/open';
 import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
 import type { RedshiftDataApiWarehouse } from '../lib/warehouse/redshift/redshift-warehouse';
@@ -18,15 +20,19 @@ const program = new Command('npm run etl --')
   .option('--target <target>', 'where to load: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)')
   .option('--max-errors <n>', 'rows each COPY may reject before it fails, as COPY … MAXERROR (default 0)');
-addRedshiftOptions(program)
-  .option('--fresh', 'drop every table the pipeline owns before loading')
+addWaitOptions(addRedshiftOptions(program))
+  .option('--fresh', 'drop the staging and unpublished build tables first (the published tables stay until replaced)')
   .option('--json', 'print a machine-readable summary on stdout')
   .option('--quiet', 'print no progress')
   .addHelpText(
     'after',
     `
 Environment (flags win): SPARKIFY_TARGET, SPARKIFY_SOURCE, SPARKIFY_DATA_DIR, SPARKIFY_MAX_ERRORS,
-  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE.${REDSHIFT_ENVIRONMENT_HELP}`,
+  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE.
+
+Local warehouse: one command at a time owns its folder; another one waits for it (--wait, --no-wait), or
+  goes through npm run serve when that owns it. Ctrl-C stops after the running statement, rolls back, and
+  says whether the previous tables are untouched or the new ones were published (exit 130).${REDSHIFT_ENVIRONMENT_HELP}`,
   );
 
 void runCli(program, async () => {
@@ -41,12 +47,22 @@ void runCli(program, async () => {
     secretArn?: string;
     statementTimeout?: string;
     fresh?: boolean;
+    wait?: string | boolean;
     json?: boolean;
     quiet?: boolean;
   }>();
   const settings = resolveSettings(flags);
   const { target, sources } = settings;
-  const progress = flags.quiet ? silentProgress : consoleProgress();
+  // Whether the new tables are published: what an interrupt leaves behind depends on it.
+  let published = false;
+  const shown = flags.quiet ? silentProgress : consoleProgress();
+  const progress: Progress = {
+    ...shown,
+    done(result) {
+      if (result.step === PUBLISH_STEP) published = true;
+      shown.done(result);
+    },
+  };
   if (!flags.quiet) {
     process.stderr.write(`Target: ${target.kind} (${settings.why})\n`);
     process.stderr.write(
@@ -59,13 +75,26 @@ void runCli(program, async () => {
   const warehouse = await openWarehouse(settings, {
     onProgress: flags.quiet ? undefined : (line) => process.stderr.write(`    … ${line}\n`),
     signal: target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
+    wait: waitOptions(flags, flags.quiet),
+    writer: true,
   });
   let summary;
   try {
     if (!flags.quiet) process.stderr.write(`Warehouse: ${warehouse.description}\n`);
     summary = await runPipeline(warehouse, { sources, fresh: flags.fresh, progress });
+  } catch (e) {
+    if (e instanceof InterruptedError) {
+      throw new InterruptedError(
+        `${e.message} ${published ? 'The new tables were published before the interrupt.' : 'Everything this run did is rolled back: the previous tables are untouched.'}`,
+      );
+    }
+    throw e;
   } finally {
     await warehouse.close();
+  }
+  const late = interruption();
+  if (late !== undefined) {
+    process.stderr.write(`Interrupted (${late}) after the run had finished: the new tables were published before the interrupt.\n`);
   }
   const totalMs = Math.round(performance.now() - started);
   const dataApi = target.kind === 'redshift' ? (warehouse as RedshiftDataApiWarehouse).stats() : undefined;

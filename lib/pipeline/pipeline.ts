@@ -19,7 +19,10 @@ import { loadUserAgents } from './user-agents';
 
 export interface PipelineOptions {
   readonly sources: SourceSettings;
-  /** Drop every table the pipeline owns before starting. */
+  /**
+   * Drop the staging and unpublished build tables before starting. The published star tables stay until
+   * the publish replaces them, as in every run, so a --fresh run that fails or is interrupted leaves them.
+   */
   readonly fresh?: boolean;
   readonly progress?: Progress;
 }
@@ -42,6 +45,9 @@ export interface PipelineSummary {
   readonly ms: number;
 }
 
+/** The step that swaps the new star tables in; once it is done, they are the published ones. */
+export const PUBLISH_STEP = 'publish star tables';
+
 export async function runPipeline(warehouse: Warehouse, options: PipelineOptions): Promise<PipelineSummary> {
   const progress = options.progress ?? silentProgress;
   const steps: StepResult[] = [];
@@ -60,7 +66,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   };
 
   if (options.fresh) {
-    await step('drop all tables (--fresh)', () => warehouse.run(dropAllStatements()));
+    await step('drop leftover tables (--fresh)', () => warehouse.run(dropLeftoverStatements()));
   }
   await step('create staging tables', () => warehouse.run(statementsOf('staging/create_staging.sql').map((sql) => ({ sql }))));
 
@@ -123,7 +129,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
     `The previous star tables are untouched; the rejected build is left in the ${BUILD_SUFFIX} tables for inspection.`,
   );
 
-  await step('publish star tables', () =>
+  await step(PUBLISH_STEP, () =>
     warehouse.run(
       STAR_TABLES.flatMap((table) => statementsOf('marts/publish.sql', { table })).map((sql) => ({ sql, label: 'publish star tables' })),
       { transaction: true },
@@ -150,8 +156,9 @@ function buildStatements(): (Statement & { readonly table: StarTable })[] {
   );
 }
 
-function dropAllStatements() {
-  const tables = [...STAGING_TABLES.map((t) => t.name), ...STAR_TABLES, ...STAR_TABLES.map((t) => `${t}${BUILD_SUFFIX}`)];
+/** The published star tables are not among them: only the publish replaces those. */
+function dropLeftoverStatements() {
+  const tables = [...STAGING_TABLES.map((t) => t.name), ...STAR_TABLES.map((t) => `${t}${BUILD_SUFFIX}`)];
   return tables.map((t) => ({ sql: `DROP TABLE IF EXISTS ${t}`, label: `drop ${t}` }));
 }
 
