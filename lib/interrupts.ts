@@ -2,8 +2,12 @@
  * Ctrl-C and `kill` for commands that work on the local warehouse. PGlite runs each statement to its end
  * without returning to the event loop, so a signal cannot stop a statement midway; instead the first
  * SIGINT or SIGTERM is recorded here, and the warehouse refuses to start the next statement
- * (`throwIfInterrupted`): the open transaction rolls back, the warehouse closes cleanly, and the command
- * says what state the tables are in and exits 130. A second signal, later than a moment after the first,
+ * (`checkpoint`): the open transaction rolls back, the warehouse closes cleanly, and the command
+ * says what state the tables are in and exits 130.
+ *
+ * PGlite on disk answers every call without real I/O, so a whole run can go by in one chain of resolved
+ * promises that never lets the event loop handle a signal (a SIGINT was ignored until the run ended). So
+ * `checkpoint` first yields to the event loop, once per statement, which costs microseconds. A second signal, later than a moment after the first,
  * exits at once (the next run recovers the folder, as after a crash).
  *
  * Ctrl-C reaches every process of the terminal's foreground group (npm, its shell, node), and npm passes
@@ -53,6 +57,12 @@ export function interruption(): NodeJS.Signals | undefined {
 /** Throws InterruptedError if a signal was received; `context` completes the sentence "Interrupted …". */
 export function throwIfInterrupted(context = 'before the next statement'): void {
   if (received !== undefined) throw new InterruptedError(`Interrupted (${received.signal}) ${context}.`);
+}
+
+/** Lets the event loop deliver pending signals, then throws InterruptedError if one was received. */
+export async function checkpoint(context?: string): Promise<void> {
+  await new Promise<void>((resume) => setImmediate(resume));
+  throwIfInterrupted(context);
 }
 
 /** Calls `listener` on the first signal; returns a function that removes it. */

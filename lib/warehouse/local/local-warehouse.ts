@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { LoadError, type LoadReject, SparkifyError, StatementError } from '../../errors';
-import { throwIfInterrupted } from '../../interrupts';
+import { checkpoint } from '../../interrupts';
 import { tokenize } from '../sql-lexer';
 import type { Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
 import type { ColumnInfo } from './copy/column-values';
@@ -149,7 +149,7 @@ export class LocalWarehouse implements Warehouse {
     const runAll = async (executor: Executor, inTransaction: boolean) => {
       const results: StatementResult[] = [];
       for (const [index, statement] of statements.entries()) {
-        throwIfInterrupted();
+        await checkpoint();
         await observer?.starting?.(index);
         const outcome = await this.#execute(executor, statement, inTransaction, rejects);
         observer?.finished?.(index, outcome);
@@ -158,7 +158,7 @@ export class LocalWarehouse implements Warehouse {
       }
       return results;
     };
-    throwIfInterrupted();
+    await checkpoint();
     try {
       return options.transaction ? await this.#db.transaction((tx) => runAll(tx, true)) : await runAll(this.#db, false);
     } finally {
@@ -168,7 +168,7 @@ export class LocalWarehouse implements Warehouse {
   }
 
   async query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
-    throwIfInterrupted();
+    await checkpoint();
     const { text, values } = bindParameters(translate(sql), params, sql);
     try {
       return (await this.#db.query<R>(text, values)).rows;
@@ -267,7 +267,7 @@ function copyTarget(executor: Executor, chunks: ChunkFolder): CopyTarget {
       return true;
     },
     async appendChunk(table, columns, file, casts, freeze) {
-      throwIfInterrupted('between two chunks of a COPY');
+      await checkpoint('between two chunks of a COPY');
       const list = columns.map((c) => `"${c}"`).join(', ');
       const from = `'${chunks.server}/${basename(file)}'`;
       if (casts.size === 0) {
