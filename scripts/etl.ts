@@ -92,6 +92,7 @@ void runCli(program, async () => {
   } finally {
     await warehouse.close();
   }
+  await new Promise((resume) => setImmediate(resume)); // lets a signal that came during the last statement in
   const late = interruption();
   if (late !== undefined) {
     process.stderr.write(`Interrupted (${late}) after the run had finished: the new tables were published before the interrupt.\n`);

@@ -140,7 +140,7 @@ export async function acquire(dataDir: string, wait: WaitOptions, kind: 'owner' 
           `waited ${Math.round(waited / 1000)} s of at most ${Math.round(wait.timeoutMs / 1000)} s (--wait <seconds>, --no-wait).`,
       );
     }
-    await pause(200);
+    await pause(100);
   }
 }
 
