@@ -1,5 +1,5 @@
 import { CfnResource, RemovalPolicy, Stack, Validations, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, DependencyGroup } from 'constructs';
 
 /** Properties of {@link WarehouseNetwork}. */
 export interface WarehouseNetworkProps {
@@ -33,6 +33,12 @@ export class WarehouseNetwork extends Construct {
   readonly securityGroup: ec2.SecurityGroup;
   /** True when an ingress CIDR was given, i.e. when the workgroup should be publicly accessible. */
   readonly hasIngress: boolean;
+  /**
+   * The internet gateway's attachment and each subnet's route to it: what a public address in the VPC
+   * needs, and what CDK's own public constructs depend on (the VPC's `internetConnectivityEstablished`
+   * holds only the gateway itself).
+   */
+  readonly internetConnectivity: DependencyGroup;
 
   constructor(scope: Construct, id: string, props: WarehouseNetworkProps) {
     super(scope, id);
@@ -47,6 +53,10 @@ export class WarehouseNetwork extends Construct {
       natGateways: 0,
       subnetConfiguration: twoZones ? [subnet('Warehouse'), subnet('WarehouseSecond')] : [subnet('Warehouse')],
     });
+    this.internetConnectivity = new DependencyGroup(
+      this.vpc.node.findChild('VPCGW'),
+      ...this.vpc.publicSubnets.map((subnet) => subnet.internetConnectivityEstablished),
+    );
     this.logRestrictDefaultSecurityGroup();
     Validations.of(this.vpc).acknowledge({
       id: 'AwsSolutions-VPC7',

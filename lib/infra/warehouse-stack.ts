@@ -75,7 +75,7 @@ export class WarehouseStack extends Stack {
       securityGroupIds: [this.network.securityGroup.securityGroupId],
       // Without an ingress rule a public address would be useless; the Data API needs none.
       publiclyAccessible: this.network.hasIngress,
-      internetConnectivity: this.network.vpc.internetConnectivityEstablished,
+      internetConnectivity: this.network.internetConnectivity,
     });
 
     if (settings.usageLimitRpuHours !== undefined) {
