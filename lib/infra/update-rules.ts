@@ -47,7 +47,8 @@ export function deployedSettingsOf(settings: WarehouseSettings): DeployedSetting
  * @param kept the settings from the `context` block of `cdk.json` alone
  */
 export function checkKeptInCdkJson(effective: WarehouseSettings, kept: WarehouseSettings): void {
-  const differing = (Object.keys(effective) as (keyof WarehouseSettings)[]).filter(
+  const names = new Set([...Object.keys(effective), ...Object.keys(kept)] as (keyof WarehouseSettings)[]);
+  const differing = [...names].filter(
     (name) => JSON.stringify(effective[name]) !== JSON.stringify(kept[name]),
   );
   if (differing.length === 0) return;

@@ -13,8 +13,10 @@ import { App, CfnElement, Validations, aws_iam as iam } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { pathToFileURL } from 'node:url';
 import { OUTPUT_KEYS } from '../../lib/infra/outputs';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../lib/infra/settings';
+import { DeployedSettings, deployedSettingsOf } from '../../lib/infra/update-rules';
 import { WarehouseStack } from '../../lib/infra/warehouse-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -583,13 +585,23 @@ describe('cdk-nag AwsSolutions', () => {
 describe('the CDK app (bin/)', () => {
   const cleanEnv = () =>
     Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('CDK_')));
-  const runApp = (context: Record<string, string>, outdir: string) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin/sparkify-warehouse.ts')], {
-      cwd: ROOT,
+  const runApp = (context: Record<string, unknown>, outdir: string, cwd = ROOT) =>
+    spawnSync(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, path.join(ROOT, 'bin/sparkify-warehouse.ts')], {
+      cwd,
       encoding: 'utf8',
-      // This is how the CDK CLI hands `-c name=value` to the app.
+      // This is how the CDK CLI hands context (cdk.json's merged with `-c name=value`) to the app.
       env: { ...cleanEnv(), CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
     });
+  /** A project folder with its own cdk.json (the real one plus `settings`) and, optionally, cdk-outputs.json. */
+  const project = (settings: Record<string, unknown>, deployed?: DeployedSettings) => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({ ...CDK_JSON, context: { ...CDK_JSON.context, ...settings } }));
+    if (deployed) {
+      const outputs = { SparkifyWarehouse: { [OUTPUT_KEYS.workgroupName]: deployed.workgroupName, [OUTPUT_KEYS.deployedSettings]: JSON.stringify(deployed) } };
+      fs.writeFileSync(path.join(dir, 'cdk-outputs.json'), JSON.stringify(outputs));
+    }
+    return dir;
+  };
 
   test('synthesizes with no AWS credentials and no network', () => {
     const outdir = tempDir();
@@ -606,6 +618,34 @@ describe('the CDK app (bin/)', () => {
     expect(run.stderr.trim()).toBe(
       "Error: baseCapacity '12' is not valid: expected 4, a multiple of 8 from 8 to 512, or a multiple of 32 from 544 to 1024 RPUs (us-west-2 allows up to 1024).",
     );
+  });
+
+  test('an unknown setting stops the synth with the setting it most likely meant', () => {
+    const run = runApp({ basecapacity: '16' }, tempDir());
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^Error: Unknown setting 'basecapacity': did you mean baseCapacity\? /);
+  });
+
+  test('a setting given only with -c is refused (a later plain deploy would undo it); kept in cdk.json it applies', () => {
+    const refused = runApp({ ...CDK_JSON.context, ingressCidr: '203.0.113.7/32' }, tempDir(), project({}));
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim()).toMatch(/^Error: ingressCidr given with -c \(or in ~\/.cdk.json\) but not in cdk.json: .* Put "ingressCidr": "203.0.113.7\/32" in the "context" block/);
+    const outdir = tempDir();
+    const settings = { ingressCidr: '203.0.113.7/32', usageLimitRpuHours: 300 };
+    const kept = runApp({ ...CDK_JSON.context, ...settings }, outdir, project(settings));
+    expect(kept.stderr).not.toMatch(/Error/);
+    expect(kept.status).toBe(0);
+    const template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outdir, 'SparkifyWarehouse.template.json'), 'utf8')));
+    template.hasResourceProperties('AWS::RedshiftServerless::Workgroup', { PubliclyAccessible: true });
+    template.hasResourceProperties('Custom::RedshiftServerlessUsageLimit', { AmountRpuHours: '300' });
+  });
+
+  test('checks the change against what the last deploy published in cdk-outputs.json', () => {
+    const deployed = deployedSettingsOf(DEFAULT_SETTINGS);
+    const settings = { namespaceName: 'sparkify-two', workgroupName: 'sparkify-two' };
+    const run = runApp({ ...CDK_JSON.context, ...settings }, tempDir(), project(settings, deployed));
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^Error: namespaceName 'sparkify-two' differs from the deployed namespace 'sparkify-warehouse' \(cdk-outputs.json\)/);
   });
 
   test('cdk.json runs this app and makes `cdk deploy` write cdk-outputs.json', () => {
