@@ -3,7 +3,7 @@
  * star tables of one full load; a day loaded again with a changed file gives exactly the full load of the
  * changed data. On the bundled sample and on a small generated set.
  */
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SOURCES } from '../../lib/config';
