@@ -161,9 +161,11 @@ class Connection {
     this.#closing = true;
     this.#queue.length = 0;
     clearTimeout(this.#idleTimer);
-    if (reason !== undefined && this.#socket.writable) this.#socket.write(errorResponse('FATAL', '08P01', reason));
-    this.#socket.end();
-    this.#socket.destroySoon();
+    // The reason is the last thing sent; then the socket goes, unread output and all (a client that does
+    // not read would otherwise keep it open, and the server from stopping).
+    if (reason !== undefined && this.#socket.writable) this.#socket.end(errorResponse('FATAL', '08P01', reason));
+    else this.#socket.end();
+    setTimeout(() => this.#socket.destroy(), 1000).unref();
     this.#server.stopWaiting(this);
     this.#closed = (async () => {
       await this.#running; // a frame being run finishes first: PGlite cannot stop one midway
