@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { userPath } from './cli';
 import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/outputs';
 import { DEFAULT_SETTINGS } from './infra/settings';
@@ -104,7 +105,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   const maxErrors = maxErrorsText.value === undefined ? DEFAULT_SOURCES.maxErrors : Number(maxErrorsText.value);
   integerLiteral(maxErrorsText.from, maxErrors, 0, 100000);
 
-  const outputsFile = resolve(env['SPARKIFY_CDK_OUTPUTS'] ?? DEFAULT_OUTPUTS_FILE);
+  const outputsFile = env['SPARKIFY_CDK_OUTPUTS'] === undefined ? DEFAULT_OUTPUTS_FILE : userPath(env['SPARKIFY_CDK_OUTPUTS'], env);
   // Asked for the local warehouse, the outputs are not read at all: a broken file must not stop an offline run.
   const outputs = target.value === 'local' ? undefined : readStackOutputs(outputsFile, env['SPARKIFY_STACK']);
   const workgroup = pick(flags.workgroup, 'SPARKIFY_WORKGROUP');
@@ -136,14 +137,16 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   }
 
   const source = pick(flags.source, 'SPARKIFY_SOURCE');
-  const sourceDir = resolve(source.value ?? DEFAULT_SOURCE_DIR);
+  // Paths the user gives are relative to where they ran the command; the defaults, to the project.
+  const sourceDir = source.value === undefined ? DEFAULT_SOURCE_DIR : userPath(source.value, env);
   if (!existsSync(sourceDir) || !statSync(sourceDir).isDirectory()) {
     throw new ConfigError(
       `The source folder ${sourceDir} (from ${source.value === undefined ? 'the default' : source.from}) does not exist or is not a folder. ` +
         'Give a folder laid out like the S3 bucket: song_data/, log_data/ and log_json_path.json.',
     );
   }
-  const dataDir = resolve(pick(flags.dataDir, 'SPARKIFY_DATA_DIR').value ?? DEFAULT_DATA_DIR);
+  const dataDirValue = pick(flags.dataDir, 'SPARKIFY_DATA_DIR').value;
+  const dataDir = dataDirValue === undefined ? DEFAULT_DATA_DIR : userPath(dataDirValue, env);
   const why = target.value === 'local' ? `chosen by ${target.from}` : 'the default: no Redshift target is configured';
   return { target: { kind: 'local', dataDir, sourceDir }, why, sources };
 }

@@ -56,10 +56,13 @@ void runCli(program, async () => {
     );
   }
   const started = performance.now();
+  // Opening is a step too: a new local warehouse starts from a template made on the first run.
+  progress.start('open warehouse');
   const warehouse = await openWarehouse(settings, {
     onProgress: flags.quiet ? undefined : (line) => process.stderr.write(`    … ${line}\n`),
     signal: target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
   });
+  progress.done({ step: 'open warehouse', ms: Math.round(performance.now() - started) });
   let summary;
   try {
     if (!flags.quiet) process.stderr.write(`Warehouse: ${warehouse.description}\n`);
@@ -70,13 +73,17 @@ void runCli(program, async () => {
   const totalMs = Math.round(performance.now() - started);
   const dataApi = target.kind === 'redshift' ? (warehouse as RedshiftDataApiWarehouse).stats() : undefined;
   if (flags.json) {
-    const out = { target: target.kind, why: settings.why, warehouse: warehouse.description, ...summary, dataApi, totalMs, peakRssBytes: peakRssBytes() };
+    const out = { ok: true, target: target.kind, why: settings.why, warehouse: warehouse.description, ...summary, dataApi, totalMs, peakRssBytes: peakRssBytes() };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else if (!flags.quiet) {
-    const rows = Object.entries(summary.tables).map(([table, n]) => ({ table, rows: n.toLocaleString('en-US') }));
+    const rows = Object.entries(summary.tables).map(([table, n]) => ({ table, rows: n }));
     process.stdout.write(`${formatTable(rows)}\n`);
     const passed = summary.checks.filter((c) => c.failures === 0).length;
-    process.stderr.write(`Done in ${formatMs(totalMs)}: ${passed} data tests passed, ${summary.rejected.length} rows rejected.\n`);
+    const warned = summary.checks.length - passed;
+    process.stderr.write(
+      `Done in ${formatMs(totalMs)}: ${passed} data tests passed${warned > 0 ? `, ${warned} warned` : ''}, ` +
+        `${summary.rejected.length} row${summary.rejected.length === 1 ? '' : 's'} rejected.\n`,
+    );
     if (dataApi) {
       process.stderr.write(
         `Data API: ${dataApi.totalCalls} calls (${dataApi.retries} retried) for ${dataApi.statements} statements; waiting took ` +

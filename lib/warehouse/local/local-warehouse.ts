@@ -29,6 +29,11 @@ export interface LocalWarehouseOptions {
    *   new warehouse; if it cannot be made, a new warehouse runs initdb
    */
   readonly template?: string;
+  /**
+   * Told about slow one-time work as it starts (making the template: seconds of silence otherwise).
+   * @default dropped
+   */
+  readonly onProgress?: (line: string) => void;
 }
 
 type Executor = Pick<Transaction, 'query'>;
@@ -113,7 +118,7 @@ export class LocalWarehouse implements Warehouse {
   static async open(options: LocalWarehouseOptions): Promise<LocalWarehouse> {
     mkdirSync(options.dataDir, { recursive: true });
     const isNew = !existsSync(join(options.dataDir, 'PG_VERSION'));
-    const template = isNew ? (options.template ?? (await templateBeside(options.dataDir))) : undefined;
+    const template = isNew ? (options.template ?? (await templateBeside(options.dataDir, options.onProgress))) : undefined;
     const fromTemplate = template !== undefined && existsSync(join(template, 'PG_VERSION'));
     let db: PGlite;
     try {
@@ -284,8 +289,9 @@ export class LocalWarehouse implements Warehouse {
  * The template beside `dataDir`, made now if it is not there yet (so the first new warehouse in a folder
  * pays for initdb once, and every later one starts from a copy); undefined if it cannot be made.
  */
-async function templateBeside(dataDir: string): Promise<string | undefined> {
+async function templateBeside(dataDir: string, onProgress?: (line: string) => void): Promise<string | undefined> {
   const path = LocalWarehouse.templateFor(dataDir);
+  if (!existsSync(join(path, 'PG_VERSION'))) onProgress?.(`making the empty-database template in ${path} (once per folder: a few seconds)`);
   try {
     await LocalWarehouse.ensureTemplate(path);
     return path;
