@@ -154,6 +154,20 @@ export function consoleProgress(): Progress {
   };
 }
 
+/**
+ * A count as people write it: 8056, 8,056, 100k, 2.5m (k = thousand, m = million); NaN for anything else, so
+ * the caller names its flag in the error.
+ */
+export function parseCount(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim().replace(/,/g, ''));
+  if (m === null) return NaN;
+  // Scaled in integers (2.5 × 1e6 in floating point is exact, 1.001 × 1e3 is not).
+  const [whole, fraction = ''] = m[1]!.split('.');
+  const digits = { k: 3, m: 6 }[m[2]!.toLowerCase() as 'k' | 'm'] ?? 0;
+  if (fraction.replace(/0+$/, '').length > digits) return NaN; // 1.5 events, 1.0005k
+  return Number(`${whole}${fraction.padEnd(digits, '0')}`);
+}
+
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
