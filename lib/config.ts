@@ -3,7 +3,7 @@
  * variables, then the deployed stack's outputs (`cdk-outputs.json`), then defaults. Every value is validated
  * here, with the name of the flag, variable or file at fault.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { userPath } from './cli';
 import { ConfigError } from './errors';
@@ -145,6 +145,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
         'Give a folder laid out like the S3 bucket: song_data/, log_data/ and log_json_path.json.',
     );
   }
+  assertBucketLayout(sourceDir, source.value === undefined ? 'the default' : source.from, sources);
   const dataDirValue = pick(flags.dataDir, 'SPARKIFY_DATA_DIR').value;
   const dataDir = dataDirValue === undefined ? DEFAULT_DATA_DIR : userPath(dataDirValue, env);
   const why = target.value === 'local' ? `chosen by ${target.from}` : 'the default: no Redshift target is configured';
@@ -274,6 +275,26 @@ export function localS3Folders(settings: Settings<LocalTarget>): Record<string, 
     folders[parseS3Uri(uri).bucket] = settings.target.sourceDir;
   }
   return folders;
+}
+
+/**
+ * A source folder must hold what each COPY names (a key is a prefix: log_data matches log_data/…), so that a
+ * folder in the wrong layout is a bad path (exit 2) found before any statement runs, not a failed load.
+ */
+function assertBucketLayout(sourceDir: string, from: string, sources: SourceSettings): void {
+  const missing = [sources.songsUri, sources.eventsUri, sources.jsonPathsUri].filter((uri) => {
+    const key = parseS3Uri(uri).key.replace(/\/+$/, '');
+    const slash = key.lastIndexOf('/');
+    const folder = resolve(sourceDir, key.slice(0, slash + 1));
+    const prefix = key.slice(slash + 1);
+    return !(existsSync(folder) && statSync(folder).isDirectory() && readdirSync(folder).some((name) => name.startsWith(prefix)));
+  });
+  if (missing.length === 0) return;
+  throw new ConfigError(
+    `The source folder ${sourceDir} (from ${from}) is not laid out like the bucket: nothing in it matches ` +
+      `${missing.map((uri) => `${parseS3Uri(uri).key} (for ${uri})`).join(', ')}. Give a folder that holds song_data/, ` +
+      'log_data/ and log_json_path.json, as data/sample does.',
+  );
 }
 
 /** SPARKIFY_DATA_DIR → data-dir, for naming the flag that overrides a variable. */
