@@ -48,6 +48,15 @@ const DECLARED_DATA_TESTS: readonly (readonly [string, string])[] = [
   ['time', 'start_time not null'],
   ['user_agents', 'unique user_agent'],
   ['user_agents', 'user_agent not null'],
+  // The daily loads' state, built and tested with the star tables by every full run (docs/daily-loads.md).
+  ['song_catalogue', 'not empty'],
+  ['song_catalogue', 'song_id not null'],
+  ['song_catalogue', 'title not null'],
+  ['song_catalogue', 'artist_name not null'],
+  ['user_day_states', 'user_id not null'],
+  ['user_day_states', 'day not null'],
+  ['user_day_states', 'ts not null'],
+  ['loaded_days', 'unique day'],
 ];
 
 /** The star tables as the independent model (test/model) computes them from the raw sample. */
