@@ -10,7 +10,8 @@ export interface OpenOptions {
   /** Refuse to create an empty local warehouse: for commands that only read (query, analytics). */
   readonly mustExist?: boolean;
   /**
-   * Lines about statements that run long on Redshift (which one, its status, for how long).
+   * Lines about slow work: statements that run long on Redshift (which one, its status, for how long), the
+   * local warehouse's one-time template.
    * @default dropped
    */
   readonly onProgress?: (line: string) => void;
@@ -52,6 +53,7 @@ export async function openWarehouse(settings: Settings, options: OpenOptions = {
     mustExist: options.mustExist,
     wait: options.wait,
     writer: options.writer,
+    onProgress: options.onProgress,
   });
 }
 

@@ -3,17 +3,24 @@
  * folder), or a Postgres connection to `npm run serve`, which owns it. Both return results in PGlite's shape.
  */
 import { types as pgTypes } from '@electric-sql/pglite';
-import { Client, type ClientConfig, types as nodePgTypes } from 'pg';
+import { Client, type ClientConfig, type QueryResult, types as nodePgTypes } from 'pg';
 
 export interface EngineResult<R> {
   readonly rows: R[];
   readonly fields: readonly { readonly name: string; readonly dataTypeID: number }[];
   /** Rows inserted, updated, deleted, merged or copied (PGlite's definition). */
   readonly affectedRows?: number;
+  /** The count in the command's tag (SELECT 3, MOVE 7). */
+  readonly rowCount?: number;
+}
+
+export interface QueryOptions {
+  /** Rows as arrays in column order instead of objects. */
+  readonly rowMode?: 'array' | 'object';
 }
 
 export interface Executor {
-  query<R>(text: string, values?: unknown[]): Promise<EngineResult<R>>;
+  query<R>(text: string, values?: unknown[], options?: QueryOptions): Promise<EngineResult<R>>;
 }
 
 export interface Engine extends Executor {
@@ -63,12 +70,14 @@ export class ServedEngine implements Engine {
     return new ServedEngine(client);
   }
 
-  async query<R>(text: string, values?: unknown[]): Promise<EngineResult<R>> {
-    const result = await this.#client.query({ text, values });
+  async query<R>(text: string, values?: unknown[], options: QueryOptions = {}): Promise<EngineResult<R>> {
+    const result: QueryResult =
+      options.rowMode === 'array' ? await this.#client.query({ text, values, rowMode: 'array' as const }) : await this.#client.query({ text, values });
     return {
       rows: result.rows as R[],
       fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
       affectedRows: COUNTED.has(result.command) ? (result.rowCount ?? 0) : 0,
+      rowCount: result.rowCount ?? undefined,
     };
   }
 
