@@ -23,6 +23,10 @@ export class InterruptedError extends SparkifyError {
 }
 
 let received: { readonly signal: NodeJS.Signals; readonly at: number } | undefined;
+/** The stop has been raised once: what runs after it (a rollback, the run ledger's last word, close) may use the warehouse. */
+let raised = false;
+/** The work is done (the tables are published): a signal now no longer stops anything. */
+let finished = false;
 const listeners = new Set<() => void>();
 let installed = false;
 
@@ -56,7 +60,14 @@ export function interruption(): NodeJS.Signals | undefined {
 
 /** Throws InterruptedError if a signal was received; `context` completes the sentence "Interrupted …". */
 export function throwIfInterrupted(context = 'before the next statement'): void {
-  if (received !== undefined) throw new InterruptedError(`Interrupted (${received.signal}) ${context}.`);
+  if (received === undefined || raised || finished) return;
+  raised = true;
+  throw new InterruptedError(`Interrupted (${received.signal}) ${context}.`);
+}
+
+/** Called when the work is done (the new tables published): from now on a signal is noted, not acted on. */
+export function finishUninterrupted(): void {
+  finished = true;
 }
 
 /** Lets the event loop deliver pending signals, then throws InterruptedError if one was received. */

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { consoleProgress, formatMs, formatTable, peakRssBytes, runCli } from '../lib/cli';
 import { localS3Folders, type LocalTarget, resolveSettings, type Settings } from '../lib/config';
 import { ConfigError } from '../lib/errors';
-import { InterruptedError, interruption } from '../lib/interrupts';
+import { finishUninterrupted, InterruptedError, interruption } from '../lib/interrupts';
 import { type Progress, silentProgress } from '../lib/pipeline/progress';
 import { PUBLISH_STEP } from '../lib/pipeline/pipeline';
 import { type DayPlan, parseRunRequest, planDays, runEtl } from '../lib/pipeline/etl-run';
@@ -84,7 +84,11 @@ void runCli(program, async () => {
   const progress: Progress = {
     ...shown,
     done(result) {
-      if (result.step === PUBLISH_STEP) published = true;
+      if (result.step === PUBLISH_STEP) {
+        // Published: the run's work is done, so a signal from now on lets it finish (its ledger row included).
+        published = true;
+        finishUninterrupted();
+      }
       shown.done(result);
     },
   };

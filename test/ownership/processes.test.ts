@@ -81,7 +81,7 @@ describe('interrupts at several points of a run', () => {
     expect(await count(dataDir)).toBe(before);
   });
 
-  test('SIGINT once the tables are published: the run finishes and exits 0 (saying so if the signal came in time)', async () => {
+  test('SIGINT once the tables are published: the run finishes (its ledger row too) and exits 0, saying so if the signal came in time', async () => {
     const run = start('etl.ts', ['--data-dir', dataDir, '--source', twoDays]);
     await run.waitFor(/✔ publish star tables/);
     run.child.kill('SIGINT');
@@ -89,5 +89,7 @@ describe('interrupts at several points of a run', () => {
     expect(done.code).toBe(0);
     if (/Interrupted/.test(done.stderr)) expect(done.stderr).toMatch(/the new tables were published before the interrupt/);
     expect(await count(dataDir)).toBeGreaterThan(before);
+    const ledger = await start('query.ts', ['--data-dir', dataDir, '--csv', 'SELECT status FROM etl_runs ORDER BY started_at DESC LIMIT 1']).exited;
+    expect(ledger.stdout.trim().split('\n')[1]).toBe('succeeded');
   });
 });
