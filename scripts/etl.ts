@@ -3,10 +3,13 @@ import { Command } from 'commander';
 import { consoleProgress, formatMs, formatTable, peakRssBytes, runCli } from '../lib/cli';
 import { localS3Folders, type LocalTarget, resolveSettings, type Settings } from '../lib/config';
 import { ConfigError } from '../lib/errors';
-import { silentProgress } from '../lib/pipeline/progress';
+import { finishUninterrupted, InterruptedError, interruption } from '../lib/interrupts';
+import { type Progress, silentProgress } from '../lib/pipeline/progress';
+import { PUBLISH_STEP } from '../lib/pipeline/pipeline';
 import { type DayPlan, parseRunRequest, planDays, runEtl } from '../lib/pipeline/etl-run';
 import { type ListLogDays, localLogDays, s3LogDays } from '../lib/pipeline/log-days';
 import { runIdentity } from '../lib/pipeline/run-ledger';
+import { addWaitOptions, waitOptions } from '../lib/warehouse/local/cli';
 import { openWarehouse } from '../lib/warehouse/open';
 import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
 import type { RedshiftDataApiWarehouse } from '../lib/warehouse/redshift/redshift-warehouse';
@@ -21,14 +24,14 @@ const program = new Command('npm run etl --')
   .option('--target <target>', 'where to load: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)')
   .option('--max-errors <n>', 'rows each COPY may reject before it fails, as COPY … MAXERROR (default 0)');
-addRedshiftOptions(program)
+addWaitOptions(addRedshiftOptions(program))
   .option('--date <YYYY-MM-DD>', "load one day: COPY only that day's log file and merge it into the star schema")
   .option('--from <YYYY-MM-DD>', 'backfill a range of days, from this one (with --to; both included), one transaction per day')
   .option('--to <YYYY-MM-DD>', 'the last day of the range')
   .option('--strict', 'with --date/--from/--to: a day without a log file is an error instead of being skipped')
   .option('--reload-catalogue', 'with --date/--from/--to: load the song files again first (a daily load reuses the last ones)')
   .option('--full-refresh', 'rebuild everything from all the logs and the catalogue (what a run without date flags does)')
-  .option('--fresh', 'drop every table the pipeline owns before loading (full runs; the etl_runs ledger is kept)')
+  .option('--fresh', 'drop the staging and unpublished build tables first (full runs; the published tables stay until the new ones replace them, and the etl_runs ledger is kept)')
   .option('--json', 'print a machine-readable summary on stdout')
   .option('--quiet', 'print no progress')
   .addHelpText(
@@ -41,7 +44,11 @@ Examples:
   npm run etl -- --date 2018-11-01 --reload-catalogue  the first day of a new warehouse
 
 Environment (flags win): SPARKIFY_TARGET, SPARKIFY_SOURCE, SPARKIFY_DATA_DIR, SPARKIFY_MAX_ERRORS,
-  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE.${REDSHIFT_ENVIRONMENT_HELP}`,
+  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE.
+
+Local warehouse: one command at a time owns its folder; another one waits for it (--wait, --no-wait), or
+  goes through npm run serve when that owns it. Ctrl-C stops after the running statement, rolls back, and
+  says whether the previous tables are untouched or the new ones were published (exit 130).${REDSHIFT_ENVIRONMENT_HELP}`,
   );
 
 void runCli(program, async () => {
@@ -62,6 +69,7 @@ void runCli(program, async () => {
     strict?: boolean;
     reloadCatalogue?: boolean;
     fullRefresh?: boolean;
+    wait?: string | boolean;
     json?: boolean;
     quiet?: boolean;
   }>();
@@ -69,7 +77,21 @@ void runCli(program, async () => {
   const settings = resolveSettings(flags);
   const { target, sources } = settings;
   if (request.mode !== 'full' && flags.fresh) throw new ConfigError('--fresh drops every table: it goes with a full run, not with --date or --from/--to.');
-  const progress = flags.quiet ? silentProgress : consoleProgress();
+  // What is published so far: what an interrupt leaves behind depends on it.
+  let published = false;
+  let daysPublished = 0;
+  const shown = flags.quiet ? silentProgress : consoleProgress();
+  const progress: Progress = {
+    ...shown,
+    done(result) {
+      if (result.step === PUBLISH_STEP) {
+        // Published: the run's work is done, so a signal from now on lets it finish (its ledger row included).
+        published = true;
+        finishUninterrupted();
+      }
+      shown.done(result);
+    },
+  };
   // The days a dated run loads, from the listing of the logs, before the warehouse is opened: a date outside
   // the data is refused before anything runs.
   let plan: DayPlan | undefined;
@@ -92,6 +114,8 @@ void runCli(program, async () => {
   const warehouse = await openWarehouse(settings, {
     onProgress: flags.quiet ? undefined : (line) => process.stderr.write(`    … ${line}\n`),
     signal: target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
+    wait: waitOptions(flags, flags.quiet),
+    writer: true,
   });
   progress.done({ step: 'open warehouse', ms: Math.round(performance.now() - started) });
   let summary;
@@ -104,10 +128,28 @@ void runCli(program, async () => {
       progress,
       target: target.kind === 'local' ? `local ${target.dataDir}` : `redshift ${target.workgroupName}/${target.database}`,
       runBy: await runIdentity(warehouse),
-      onDay: flags.quiet ? undefined : (day, i, of) => process.stderr.write(`Published ${day.day} (${i + 1}/${of}): ${day.rows['songplays']} plays, ${formatMs(day.ms)}\n`),
+      onDay: (day, i, of) => {
+        daysPublished = i + 1;
+        if (!flags.quiet) process.stderr.write(`Published ${day.day} (${i + 1}/${of}): ${day.rows['songplays']} plays, ${formatMs(day.ms)}\n`);
+      },
     });
+  } catch (e) {
+    if (e instanceof InterruptedError) {
+      const state = published
+        ? 'The new tables were published before the interrupt.'
+        : daysPublished > 0
+          ? `${daysPublished} day${daysPublished === 1 ? ' was' : 's were'} published before the interrupt; the day being loaded is rolled back.`
+          : 'Everything this run did is rolled back: the previous tables are untouched.';
+      throw new InterruptedError(`${e.message} ${state}`);
+    }
+    throw e;
   } finally {
     await warehouse.close();
+  }
+  await new Promise((resume) => setImmediate(resume)); // lets a signal that came during the last statement in
+  const late = interruption();
+  if (late !== undefined) {
+    process.stderr.write(`Interrupted (${late}) after the run had finished: the new tables were published before the interrupt.\n`);
   }
   const totalMs = Math.round(performance.now() - started);
   const dataApi = target.kind === 'redshift' ? (warehouse as RedshiftDataApiWarehouse).stats() : undefined;

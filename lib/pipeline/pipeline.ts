@@ -19,7 +19,10 @@ import { loadUserAgents } from './user-agents';
 
 export interface PipelineOptions {
   readonly sources: SourceSettings;
-  /** Drop every table the pipeline owns before starting. */
+  /**
+   * Drop the staging and unpublished build tables before starting. The published star tables stay until
+   * the publish replaces them, as in every run, so a --fresh run that fails or is interrupted leaves them.
+   */
   readonly fresh?: boolean;
   readonly progress?: Progress;
 }
@@ -41,6 +44,9 @@ export interface PipelineSummary {
   readonly rejected: readonly LoadRejectRow[];
   readonly ms: number;
 }
+
+/** The step that swaps the new star tables in; once it is done, they are the published ones. */
+export const PUBLISH_STEP = 'publish star tables';
 
 export async function runPipeline(warehouse: Warehouse, options: PipelineOptions): Promise<PipelineSummary> {
   const progress = options.progress ?? silentProgress;
@@ -68,7 +74,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   };
 
   if (options.fresh) {
-    await step('drop all tables (--fresh)', () => warehouse.run(dropAllStatements()));
+    await step('drop leftover tables (--fresh)', () => warehouse.run(dropLeftoverStatements()));
   }
   await step('create staging tables', () => warehouse.run(statementsOf('staging/create_staging.sql').map((sql) => ({ sql }))));
 
@@ -142,7 +148,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   );
   warnAbout(starResults, progress);
 
-  await step('publish star tables', () =>
+  await step(PUBLISH_STEP, () =>
     warehouse.run(
       [...STAR_TABLES, ...STATE_TABLES].flatMap((table) => statementsOf('marts/publish.sql', { table })).map((sql) => ({ sql, label: 'publish star tables' })),
       { transaction: true },
@@ -188,9 +194,10 @@ export function stateBuildStatements(): Statement[] {
   });
 }
 
-function dropAllStatements() {
+/** The published tables are not among them: only the publish replaces those. */
+function dropLeftoverStatements() {
   const owned = [...STAR_TABLES, ...STATE_TABLES];
-  const tables = [...STAGING_TABLES.map((t) => t.name), ...owned, ...owned.map((t) => `${t}${BUILD_SUFFIX}`)];
+  const tables = [...STAGING_TABLES.map((t) => t.name), ...owned.map((t) => `${t}${BUILD_SUFFIX}`)];
   return tables.map((t) => ({ sql: `DROP TABLE IF EXISTS ${t}`, label: `drop ${t}` }));
 }
 
