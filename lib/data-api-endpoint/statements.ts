@@ -62,6 +62,7 @@ export interface StatementRecord extends Submission {
 
 /** Faults the tests inject (see `DataApiFaults` in endpoint.ts). */
 export interface RunFaults {
+  readonly copyResultRows?: 'zero' | 'loaded';
   readonly statementDelayMs?: number;
   readonly fail?: { readonly match: RegExp; readonly error?: string };
 }
@@ -196,7 +197,7 @@ export class StatementRunner {
           finished: (i, outcome) => {
             // The statement ran, but its transaction has not committed yet: a cancel still rolls it back.
             if (signal.aborted) throw new Cancelled();
-            finish(record.subs[i]!, outcome);
+            finish(record.subs[i]!, outcome, this.#faults.copyResultRows ?? 'zero');
           },
         },
       });
@@ -240,9 +241,11 @@ export class StatementRunner {
   }
 }
 
-function finish(sub: SubStatement, outcome: StatementOutcome): void {
+/** A statement's outcome as DescribeStatement shows it; a COPY (the one kind with a load id) reports 0 rows unless `copyRows` says otherwise. */
+function finish(sub: SubStatement, outcome: StatementOutcome, copyRows: 'zero' | 'loaded'): void {
   sub.durationNs = Math.round((performance.now() - (sub.startedAt ?? performance.now())) * 1e6);
-  sub.resultRows = outcome.result?.rows.length ?? outcome.rowsAffected;
+  const isCopy = outcome.queryId !== undefined;
+  sub.resultRows = outcome.result?.rows.length ?? (isCopy && copyRows === 'zero' ? 0 : outcome.rowsAffected);
   sub.queryId = outcome.queryId ?? 0;
   if (outcome.result !== undefined) sub.result = { rows: outcome.result.rows, columns: outcome.result.fields };
   sub.status = 'FINISHED';

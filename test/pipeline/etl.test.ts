@@ -11,6 +11,8 @@ import { rawEvents, rawSongs, timestampText } from '../helpers/raw-sample';
 const events = rawEvents(SAMPLE_DIR);
 const songs = rawSongs(SAMPLE_DIR);
 const plays = events.filter((e) => e.page === 'NextSong');
+/** What the star tables store of a text value: trailing spaces removed (RTRIM), so both engines compare alike. */
+const rtrim = <T extends string | null | undefined>(value: T): T => (typeof value === 'string' ? value.replace(/ +$/, '') : value) as T;
 
 /** Every star table's full contents in a stable order, to compare runs. */
 async function snapshot(warehouse: Warehouse) {
@@ -72,11 +74,11 @@ describe('the ETL on the bundled sample', () => {
       expect(row).toMatchObject({
         start_time: timestampText(e.ts),
         user_id: Number(e.userId),
-        level: e.level,
-        location: e.location,
-        user_agent: e.userAgent,
-        song_title: e.song,
-        artist_name: e.artist,
+        level: rtrim(e.level),
+        location: rtrim(e.location),
+        user_agent: rtrim(e.userAgent),
+        song_title: rtrim(e.song),
+        artist_name: rtrim(e.artist),
         song_length: e.length,
       });
     }
@@ -86,7 +88,7 @@ describe('the ETL on the bundled sample', () => {
     const expected = plays
       .map((e) => {
         const candidates = songs
-          .filter((s) => s.title === e.song && s.artist_name === e.artist)
+          .filter((s) => rtrim(s.title) === rtrim(e.song) && rtrim(s.artist_name) === rtrim(e.artist))
           .sort((a, b) => Math.abs(a.duration - e.length!) - Math.abs(b.duration - e.length!));
         return candidates[0] ? { session_id: e.sessionId, item_in_session: e.itemInSession, song_id: candidates[0].song_id, artist_id: candidates[0].artist_id } : undefined;
       })
@@ -107,7 +109,14 @@ describe('the ETL on the bundled sample', () => {
       if (!seen || e.ts > seen.ts || (e.ts === seen.ts && (e.sessionId > seen.sessionId || e.itemInSession > seen.itemInSession))) latest.set(e.userId, e);
     }
     const expected = [...latest.values()]
-      .map((e) => ({ user_id: Number(e.userId), first_name: e.firstName, last_name: e.lastName, gender: e.gender, level: e.level, location: e.location }))
+      .map((e) => ({
+        user_id: Number(e.userId),
+        first_name: rtrim(e.firstName),
+        last_name: rtrim(e.lastName),
+        gender: rtrim(e.gender),
+        level: rtrim(e.level),
+        location: rtrim(e.location),
+      }))
       .sort((a, b) => a.user_id - b.user_id);
     expect(first.users).toEqual(expected);
   });
@@ -239,12 +248,12 @@ describe('bad sources', () => {
     expect((error as Error).message).toMatch(/COPY into staging_events read zero rows from s3:\/\/udacity-dend\/log_data/);
   });
 
-  test('under MAXERROR a rejected row is reported with file, line and column, and the run goes on', async () => {
+  test('under MAXERROR 2 a rejected row is reported with file, line and column, and the run goes on', async () => {
     cpSync(SAMPLE_DIR, source, { recursive: true });
     appendFileSync(firstLogFile(source), '\n{"userId": "x1", "page": "Home", "ts": 1541105830796}\n');
     const warnings: string[] = [];
     const summary = await runPipeline(db.warehouse, {
-      sources: { ...DEFAULT_SOURCES, maxErrors: 1 },
+      sources: { ...DEFAULT_SOURCES, maxErrors: 2 },
       progress: { start() {}, done() {}, warn: (m) => warnings.push(m) },
     });
     expect(summary.tables.songplays).toBe(plays.length);

@@ -3,7 +3,7 @@
  * network path into the VPC, sign-in by IAM. A transaction of several statements is one
  * BatchExecuteStatement (the service runs a batch as one transaction); anything else runs statement by
  * statement with ExecuteStatement. Each statement is polled to its end (see `polling.ts`); a COPY that
- * fails or loads nothing comes back with the rows sys_load_error_detail holds for it.
+ * fails comes back with the rows sys_load_error_detail holds for it.
  */
 import type { ColumnMetadata, DescribeStatementResponse, RedshiftDataClient, SubStatementData } from '@aws-sdk/client-redshift-data';
 import { LoadError, type LoadReject, type StatementError } from '../../errors';
@@ -152,7 +152,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
       const failure = statementFailed(description, [statement.sql], what);
       throw copyInto === undefined ? failure : await this.#loadFailure(copyInto, description.RedshiftQueryId, failure);
     }
-    return this.#checked(copyInto, description);
+    return this.#checked(description);
   }
 
   async #runBatch(statements: readonly Statement[]): Promise<StatementResult[]> {
@@ -167,9 +167,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
       const copyInto = failedAt >= 0 ? copyTable(statements[failedAt]!.sql) : undefined;
       throw copyInto === undefined ? failure : await this.#loadFailure(copyInto, subs[failedAt]!.RedshiftQueryId, failure);
     }
-    const results: StatementResult[] = [];
-    for (const [i, statement] of statements.entries()) results.push(await this.#checked(copyTable(statement.sql), subs[i] ?? {}));
-    return results;
+    return statements.map((_, i) => this.#checked(subs[i] ?? {}));
   }
 
   async #wait(id: string, what: string): Promise<DescribeStatementResponse> {
@@ -182,19 +180,14 @@ export class RedshiftDataApiWarehouse implements Warehouse {
     return description;
   }
 
-  /** The statement's result; for a COPY, a load of no rows is a failure (architecture rule 5). */
-  async #checked(copyInto: string | undefined, ended: Pick<SubStatementData, 'ResultRows' | 'RedshiftQueryId'>): Promise<StatementResult> {
+  /**
+   * The statement's result. For a COPY, ResultRows is not to be trusted: users report the Data API answering
+   * 0 for every COPY (aws/aws-sdk issues #333 and #356), so a COPY's rowsAffected here is only what the
+   * service said, never a reason to fail; callers count the table (lib/pipeline/load-staging.ts).
+   */
+  #checked(ended: Pick<SubStatementData, 'ResultRows' | 'RedshiftQueryId'>): StatementResult {
     const rowsAffected = Math.max(0, ended.ResultRows ?? 0);
     const queryId = ended.RedshiftQueryId !== undefined && ended.RedshiftQueryId > 0 ? ended.RedshiftQueryId : undefined;
-    if (copyInto !== undefined && ended.ResultRows === 0) {
-      const rejects = queryId === undefined ? [] : await this.#rejects(queryId);
-      throw new LoadError(
-        `COPY into ${copyInto} loaded no rows on Redshift${rejects.length > 0 ? `: every record was rejected (${listRejects(rejects)})` : ''}. ` +
-          'A load of nothing is a failure; check that the source holds records.',
-        copyInto,
-        rejects,
-      );
-    }
     return queryId === undefined ? { rowsAffected } : { rowsAffected, queryId };
   }
 
