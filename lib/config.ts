@@ -55,11 +55,19 @@ export interface RedshiftTarget {
 
 export type TargetSettings = LocalTarget | RedshiftTarget;
 
+/** Who gets SELECT on the star tables after every publish (SPARKIFY_READERS): a group or a role. */
+export interface Reader {
+  readonly kind: 'group' | 'role';
+  readonly name: string;
+}
+
 export interface Settings<T extends TargetSettings = TargetSettings> {
   readonly target: T;
   /** Why this target was chosen, for the first line of progress output. */
   readonly why: string;
   readonly sources: SourceSettings;
+  /** Granted SELECT on every star table each time it is published; none by default. */
+  readonly readers: readonly Reader[];
 }
 
 /** Flags as the scripts' CLI parser gives them; all optional. */
@@ -104,6 +112,8 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   const maxErrors = maxErrorsText.value === undefined ? DEFAULT_SOURCES.maxErrors : Number(maxErrorsText.value);
   integerLiteral(maxErrorsText.from, maxErrors, 0, 100000);
 
+  const readers = parseReaders(env['SPARKIFY_READERS']);
+
   const outputsFile = resolve(env['SPARKIFY_CDK_OUTPUTS'] ?? DEFAULT_OUTPUTS_FILE);
   // Asked for the local warehouse, the outputs are not read at all: a broken file must not stop an offline run.
   const outputs = target.value === 'local' ? undefined : readStackOutputs(outputsFile, env['SPARKIFY_STACK']);
@@ -132,7 +142,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
         : outputs !== undefined
           ? `the stack's outputs are in ${outputsFile}`
           : `a workgroup is given by ${workgroup.from}`;
-    return { target: redshiftTarget(flags, env, outputs, outputsFile), why, sources };
+    return { target: redshiftTarget(flags, env, outputs, outputsFile), why, sources, readers };
   }
 
   const source = pick(flags.source, 'SPARKIFY_SOURCE');
@@ -145,7 +155,27 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   }
   const dataDir = resolve(pick(flags.dataDir, 'SPARKIFY_DATA_DIR').value ?? DEFAULT_DATA_DIR);
   const why = target.value === 'local' ? `chosen by ${target.from}` : 'the default: no Redshift target is configured';
-  return { target: { kind: 'local', dataDir, sourceDir }, why, sources };
+  return { target: { kind: 'local', dataDir, sourceDir }, why, sources, readers };
+}
+
+/** At most this many readers: each adds a GRANT per star table to the publishing batch, which takes 40 statements. */
+const MAX_READERS = 4;
+
+/** SPARKIFY_READERS: a comma-separated list of group:<name> or role:<name>. */
+function parseReaders(text: string | undefined): Reader[] {
+  if (text === undefined || text.trim() === '') return [];
+  const readers = text.split(',').map((item) => {
+    const m = /^\s*(group|role):([a-z_][a-z0-9_$]{0,126})\s*$/.exec(item);
+    if (m === null) {
+      throw new ConfigError(
+        `SPARKIFY_READERS must list readers as group:<name> or role:<name>, separated by commas (for example ` +
+          `group:analysts,role:bi_reader), with lowercase SQL names; ${JSON.stringify(item.trim())} is not one.`,
+      );
+    }
+    return { kind: m[1] as Reader['kind'], name: m[2]! };
+  });
+  if (readers.length > MAX_READERS) throw new ConfigError(`SPARKIFY_READERS names ${readers.length} readers; give at most ${MAX_READERS} (grant to a group that holds the rest).`);
+  return readers;
 }
 
 /** The values of the deployed stack's outputs this tool reads. */

@@ -17,7 +17,7 @@ const program = new Command('npm run etl --')
   .option('--source <dir>', 'local folder standing in for the source bucket (song_data/, log_data/, log_json_path.json)', undefined)
   .option('--target <target>', 'where to load: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)')
-  .option('--max-errors <n>', 'rows each COPY may reject before it fails, as COPY … MAXERROR (default 0)');
+  .option('--max-errors <n>', "COPY's MAXERROR n: a load fails at its n-th rejected row, so 2 tolerates one reject; 0 and 1 fail at the first (default 0)");
 addRedshiftOptions(program)
   .option('--fresh', 'drop every table the pipeline owns before loading')
   .option('--json', 'print a machine-readable summary on stdout')
@@ -26,7 +26,8 @@ addRedshiftOptions(program)
     'after',
     `
 Environment (flags win): SPARKIFY_TARGET, SPARKIFY_SOURCE, SPARKIFY_DATA_DIR, SPARKIFY_MAX_ERRORS,
-  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE.${REDSHIFT_ENVIRONMENT_HELP}`,
+  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE,
+  SPARKIFY_READERS (group:<name> or role:<name>, comma-separated: granted SELECT on the star tables at every publish).${REDSHIFT_ENVIRONMENT_HELP}`,
   );
 
 void runCli(program, async () => {
@@ -63,7 +64,7 @@ void runCli(program, async () => {
   let summary;
   try {
     if (!flags.quiet) process.stderr.write(`Warehouse: ${warehouse.description}\n`);
-    summary = await runPipeline(warehouse, { sources, fresh: flags.fresh, progress });
+    summary = await runPipeline(warehouse, { sources, fresh: flags.fresh, progress, readers: settings.readers });
   } finally {
     await warehouse.close();
   }

@@ -63,6 +63,15 @@ export interface DataApiEndpointOptions {
   readonly pageSize?: number;
   /** @default none */
   readonly faults?: DataApiFaults;
+  /**
+   * Who statements run as. 'per-identity', as on Redshift: each caller is its own database user — `IAM:<access
+   * key id>` for IAM sign-in (the service names the IAM user or role), `admin` with a SecretArn (the user
+   * the namespace's admin secret holds) — so tables belong to whoever created them and another identity
+   * may not drop them. 'superuser' runs everything as the local warehouse's superuser, for tests that
+   * share one warehouse between the local and the Redshift path.
+   * @default 'per-identity'
+   */
+  readonly databaseUsers?: 'per-identity' | 'superuser';
 }
 
 const TARGET_PREFIX = 'RedshiftData.';
@@ -74,7 +83,7 @@ const STATUSES = new Set(['SUBMITTED', 'PICKED', 'STARTED', 'FINISHED', 'ABORTED
 const UNSUPPORTED = ['SessionKeepAliveSeconds', 'SessionId', 'WaitTimeSeconds', 'ClusterIdentifier', 'DbUser'];
 
 type Input = Record<string, unknown>;
-type Handler = (input: Input) => Promise<unknown> | unknown;
+type Handler = (input: Input, request: IncomingMessage) => Promise<unknown> | unknown;
 
 export class DataApiEndpoint {
   readonly url: string;
@@ -85,6 +94,7 @@ export class DataApiEndpoint {
   readonly #faults: DataApiFaults;
   readonly #pid: number;
   readonly #handlers: Readonly<Record<string, Handler>>;
+  readonly #perIdentity: boolean;
   #throttled = 0;
   #refused = 0;
 
@@ -94,11 +104,12 @@ export class DataApiEndpoint {
     this.#pageSize = options.pageSize ?? 1000;
     this.#faults = options.faults ?? {};
     this.#pid = pid;
+    this.#perIdentity = (options.databaseUsers ?? 'per-identity') === 'per-identity';
     this.#runner = new StatementRunner(options.warehouse, options.database ?? 'dev', this.#faults);
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.#handlers = {
-      ExecuteStatement: (input) => this.#execute(input),
-      BatchExecuteStatement: (input) => this.#batch(input),
+      ExecuteStatement: (input, request) => this.#execute(input, request),
+      BatchExecuteStatement: (input, request) => this.#batch(input, request),
       DescribeStatement: (input) => this.#describe(input),
       GetStatementResult: (input) => this.#result(input),
       CancelStatement: (input) => {
@@ -152,7 +163,7 @@ export class DataApiEndpoint {
         throw new DataApiException('SerializationException', 'The request body is not valid JSON.', 400);
       }
       if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new DataApiException('SerializationException', 'The request body must be a JSON object.', 400);
-      body = await handler(input as Input);
+      body = await handler(input as Input, request);
     } catch (e) {
       const exception = e instanceof DataApiException ? e : new DataApiException('InternalServerException', (e as Error).message ?? String(e), 500);
       status = exception.status;
@@ -180,13 +191,13 @@ export class DataApiEndpoint {
     }
   }
 
-  #execute(input: Input) {
+  #execute(input: Input, request: IncomingMessage) {
     const sql = input['Sql'];
     if (typeof sql !== 'string' || sql === '') throw validation('Sql is required.');
-    return this.#submit(input, [sql], false);
+    return this.#submit(input, [sql], false, request);
   }
 
-  #batch(input: Input) {
+  #batch(input: Input, request: IncomingMessage) {
     const sqls = input['Sqls'];
     if (!Array.isArray(sqls) || sqls.length === 0 || sqls.some((s) => typeof s !== 'string' || s === '')) {
       throw validation('Sqls must be a list of 1 to 40 SQL statements.');
@@ -195,10 +206,18 @@ export class DataApiEndpoint {
     if (input['ExecutionMode'] !== undefined && input['ExecutionMode'] !== 'TRANSACTION') {
       throw validation(`ExecutionMode ${JSON.stringify(input['ExecutionMode'])} is not supported by the local endpoint: batches run as one transaction.`);
     }
-    return this.#submit(input, sqls as string[], true);
+    return this.#submit(input, sqls as string[], true, request);
   }
 
-  #submit(input: Input, sqls: string[], isBatch: boolean) {
+  /** The database user a request signs in as (see `databaseUsers`); undefined: the superuser. */
+  #user(input: Input, request: IncomingMessage): string | undefined {
+    if (!this.#perIdentity) return undefined;
+    if (input['SecretArn'] !== undefined) return 'admin';
+    const key = /Credential=([A-Z0-9]+)\//.exec(String(request.headers['authorization'] ?? ''));
+    return `IAM:${key?.[1] ?? 'anonymous'}`;
+  }
+
+  #submit(input: Input, sqls: string[], isBatch: boolean, request: IncomingMessage) {
     for (const name of UNSUPPORTED) {
       if (input[name] !== undefined) throw validation(`${name} is not supported by the local endpoint, which serves one Redshift Serverless workgroup without sessions.`);
     }
@@ -218,6 +237,7 @@ export class DataApiEndpoint {
       name: optionalString(input, 'StatementName'),
       parameters: parameters(input['Parameters'], sqls),
       clientToken: optionalString(input, 'ClientToken'),
+      user: this.#user(input, request),
     };
     const record = this.#runner.submit(submission);
     return { Id: record.id, CreatedAt: seconds(record.createdAt), Database: record.database, WorkgroupName: record.workgroupName, SecretArn: record.secretArn };

@@ -46,6 +46,8 @@ export interface Submission {
   readonly name?: string;
   readonly parameters?: readonly { readonly name: string; readonly value: string }[];
   readonly clientToken?: string;
+  /** The database user the statements run as; undefined: the local warehouse's superuser. */
+  readonly user?: string;
 }
 
 export interface StatementRecord extends Submission {
@@ -181,8 +183,10 @@ export class StatementRunner {
     const { signal } = record.cancel;
     let current = 0;
     try {
+      if (record.user !== undefined) await this.#warehouse.ensureUser(record.user);
       await this.#warehouse.run(statements, {
         transaction: true,
+        user: record.user,
         observer: {
           starting: async (i) => {
             current = i;

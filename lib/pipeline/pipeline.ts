@@ -7,12 +7,13 @@
  *
  * A run that fails anywhere before the publish leaves the previous star tables exactly as they were.
  */
-import type { SourceSettings } from '../config';
+import type { Reader, SourceSettings } from '../config';
 import { iamRoleLiteral, integerLiteral, quoteLiteral, regionLiteral, s3UriLiteral } from '../sql-literals';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { type Progress, type StepResult, silentProgress } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { loadStaging, type LoadRejectRow } from './load-staging';
+import { assertReplaceable, publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable } from './tables';
 import { loadUserAgents } from './user-agents';
@@ -24,6 +25,11 @@ export interface PipelineOptions {
   /** Drop every table the pipeline owns before starting. */
   readonly fresh?: boolean;
   readonly progress?: Progress;
+  /**
+   * Granted SELECT on every star table each time it is published.
+   * @default none
+   */
+  readonly readers?: readonly Reader[];
 }
 
 export interface PipelineSummary {
@@ -53,6 +59,8 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
     return value;
   };
 
+  // Views over the star tables and tables owned by another identity would make a DROP fail midway: refuse first.
+  await step('check the tables can be replaced', () => assertReplaceable(warehouse));
   if (options.fresh) {
     await step('drop all tables (--fresh)', () => warehouse.run(dropAllStatements()));
   }
@@ -104,12 +112,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
     `The previous star tables are untouched; the rejected build is left in the ${BUILD_SUFFIX} tables for inspection.`,
   );
 
-  await step('publish star tables', () =>
-    warehouse.run(
-      STAR_TABLES.flatMap((table) => statementsOf('marts/publish.sql', { table })).map((sql) => ({ sql, label: 'publish star tables' })),
-      { transaction: true },
-    ),
-  );
+  await step('publish star tables', () => warehouse.run(publishStatements(options.readers ?? []), { transaction: true }));
 
   return { steps, tables: built, checks, rejected, ms: Math.round(performance.now() - started) };
 }

@@ -55,6 +55,12 @@ export interface StatementObserver {
 
 export interface LocalRunOptions extends RunOptions {
   readonly observer?: StatementObserver;
+  /**
+   * Run the transaction as this database user (made by `ensureUser`), not as the superuser: the local Data
+   * API endpoint plays each caller's identity, so ownership and grants matter as they do on Redshift.
+   * @default the superuser; needs `transaction`
+   */
+  readonly user?: string;
 }
 
 /** Rows come back as the Data API returns them: numbers, booleans, and text for timestamps and decimals. */
@@ -189,8 +195,14 @@ export class LocalWarehouse implements Warehouse {
       }
       return results;
     };
+    if (options.user !== undefined && !options.transaction) throw new SparkifyError('Running as another user needs a transaction.');
     try {
-      return options.transaction ? await this.#db.transaction((tx) => runAll(tx, true)) : await runAll(this.#db, false);
+      return options.transaction
+        ? await this.#db.transaction(async (tx) => {
+            if (options.user !== undefined) await tx.query(`SET LOCAL ROLE ${quoteName(options.user)}`);
+            return runAll(tx, true);
+          })
+        : await runAll(this.#db, false);
     } finally {
       // Recorded after the transaction ends, whatever its outcome: Redshift keeps load errors of a failed load.
       for (const load of rejects) {
@@ -198,6 +210,21 @@ export class LocalWarehouse implements Warehouse {
         await this.#recordHistory(load);
       }
     }
+  }
+
+  /**
+   * Makes database user `name` unless it exists: not a superuser, allowed what a Redshift user is by
+   * default (create tables in the public schema, read the load views) and what the COPY emulation needs
+   * (read its chunk files, draw load ids).
+   */
+  async ensureUser(name: string): Promise<void> {
+    const { rows } = await this.#db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+    if (rows.length > 0) return;
+    const user = quoteName(name);
+    await this.#db.exec(
+      `CREATE ROLE ${user} LOGIN; GRANT CREATE, USAGE ON SCHEMA public TO ${user}; GRANT pg_read_server_files TO ${user};
+       GRANT USAGE, SELECT ON SEQUENCE local_query_id TO ${user}; GRANT SELECT ON sys_load_error_detail, sys_load_history TO ${user};`,
+    );
   }
 
   async query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
@@ -351,6 +378,11 @@ function copyTarget(executor: Executor, chunks: ChunkFolder): CopyTarget {
       await executor.query(`DROP TABLE ${stage}`);
     },
   };
+}
+
+/** A name as a quoted SQL identifier. */
+function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Replaces the Data API's `:name` placeholders with Postgres's `$n`. */
