@@ -43,7 +43,10 @@ export interface RedshiftTarget {
   /** Redshift Serverless workgroup (name or ARN) the Data API runs statements on. */
   readonly workgroupName: string;
   readonly database: string;
-  /** AWS region of the workgroup; undefined leaves it to the AWS SDK (AWS_REGION, the profile's region). */
+  /**
+   * AWS region of the workgroup; undefined leaves it to the AWS SDK (AWS_REGION, the profile's region).
+   * AWS_DEFAULT_REGION, which the SDK ignores, is taken after AWS_REGION.
+   */
   readonly region?: string;
   /** Secrets Manager secret to sign in with; undefined signs in with IAM temporary credentials. */
   readonly secretArn?: string;
@@ -222,7 +225,12 @@ function redshiftTarget(flags: Flags, env: NodeJS.ProcessEnv, outputs: StackOutp
     throw new ConfigError(`${database.from} must be a database name such as dev (letters, digits, _ or $); got ${JSON.stringify(databaseName)}.`);
   }
 
-  const region = setting(flags.region, 'SPARKIFY_REGION', outputs?.region, OUTPUT_KEYS.region);
+  const given = setting(flags.region, 'SPARKIFY_REGION', outputs?.region, OUTPUT_KEYS.region);
+  // The AWS SDK for JavaScript reads AWS_REGION but not AWS_DEFAULT_REGION, which the AWS CLI reads and many set.
+  const region =
+    given.value === undefined && env['AWS_REGION'] === undefined && env['AWS_DEFAULT_REGION'] !== undefined
+      ? { value: env['AWS_DEFAULT_REGION'], from: 'AWS_DEFAULT_REGION' }
+      : given;
   if (region.value !== undefined) regionLiteral(region.from, region.value);
 
   const secret = pick(flags.secretArn, 'SPARKIFY_SECRET_ARN');

@@ -31,6 +31,17 @@ export interface DataApiFaults {
    * @default 'zero'; 'loaded' is optimistic
    */
   readonly copyResultRows?: 'zero' | 'loaded';
+  /**
+   * Fail a statement whose result is larger than this, as the service does ("Database response exceeded
+   * size limit").
+   * @default 100 MB, the smaller of the limits AWS has documented (100 MB, later 500 MB)
+   */
+  readonly maxResultBytes?: number;
+  /**
+   * A workgroup resuming from idle: the first `statements` requests end FAILED with `error`
+   * (default "ERROR: Query cancelled.", error 57014 as drivers report it during a resume).
+   */
+  readonly coldStart?: { readonly statements: number; readonly error?: string };
   /** Answer the first `count` calls of `operations` with ThrottlingException. @default every operation */
   readonly throttle?: { readonly count: number; readonly operations?: readonly string[] };
   /** Refuse the first this many ExecuteStatement and BatchExecuteStatement calls with ActiveStatementsExceededException. */

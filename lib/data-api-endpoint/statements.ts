@@ -65,8 +65,23 @@ export interface StatementRecord extends Submission {
 /** Faults the tests inject (see `DataApiFaults` in endpoint.ts). */
 export interface RunFaults {
   readonly copyResultRows?: 'zero' | 'loaded';
+  readonly maxResultBytes?: number;
+  readonly coldStart?: { readonly statements: number; readonly error?: string };
   readonly statementDelayMs?: number;
   readonly fail?: { readonly match: RegExp; readonly error?: string };
+}
+
+/**
+ * The most result the service returns for one statement: 100 MB in the older documentation, 500 MB in the
+ * current; the endpoint holds to the smaller.
+ */
+const MAX_RESULT_BYTES = 100 * 1024 * 1024;
+
+/** A result's size, as near as its JSON text tells. */
+function resultBytes(rows: readonly Row[]): number {
+  let bytes = 0;
+  for (const row of rows) bytes += Buffer.byteLength(JSON.stringify(row));
+  return bytes;
 }
 
 /** The error text of a cancelled statement. */
@@ -84,6 +99,7 @@ export class StatementRunner {
   readonly #byToken = new Map<string, StatementRecord>();
   readonly #queue: StatementRecord[] = [];
   #running: Promise<void> | undefined;
+  #coldStartFailures = 0;
 
   /** @param database the one database the local warehouse plays */
   constructor(warehouse: LocalWarehouse, database: string, faults: RunFaults = {}) {
@@ -172,6 +188,13 @@ export class StatementRunner {
     this.#set(record, 'PICKED');
     const started = performance.now();
     this.#set(record, 'STARTED');
+    const coldStart = this.#faults.coldStart;
+    if (coldStart !== undefined && this.#coldStartFailures < coldStart.statements) {
+      this.#coldStartFailures++;
+      record.subs[0]!.error = coldStart.error ?? 'ERROR: Query cancelled.';
+      this.#end(record, 'FAILED', started, 0);
+      return;
+    }
     if (record.database !== this.#database) {
       // Redshift refuses the connection itself; nothing of the request runs.
       record.subs[0]!.error = `FATAL: database "${record.database}" does not exist`;
@@ -201,6 +224,9 @@ export class StatementRunner {
           finished: (i, outcome) => {
             // The statement ran, but its transaction has not committed yet: a cancel still rolls it back.
             if (signal.aborted) throw new Cancelled();
+            if (outcome.result !== undefined && resultBytes(outcome.result.rows) > (this.#faults.maxResultBytes ?? MAX_RESULT_BYTES)) {
+              throw new InjectedFailure('ERROR: Database response exceeded size limit');
+            }
             finish(record.subs[i]!, outcome, this.#faults.copyResultRows ?? 'zero');
           },
         },

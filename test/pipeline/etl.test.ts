@@ -262,4 +262,31 @@ describe('bad sources', () => {
     ]);
     expect(warnings[0]).toMatch(/staging_events: rejected s3:\/\/udacity-dend\/log_data\/2018\/11\/2018-11-01-events\.json line \d+ column user_id/);
   });
+
+  test('under MAXERROR 1 the same one bad line fails the load: MAXERROR n fails at the n-th reject', async () => {
+    cpSync(SAMPLE_DIR, source, { recursive: true });
+    appendFileSync(firstLogFile(source), '\n{"userId": "x1", "page": "Home", "ts": 1541105830796}\n');
+    const error = await runPipeline(db.warehouse, { sources: { ...DEFAULT_SOURCES, maxErrors: 1 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadError);
+    expect((error as Error).message).toMatch(/Load into table 'staging_events' failed: 1 row\(s\) rejected, and MAXERROR 1 fails a load at 1/);
+  });
+
+  test('a load under MAXERROR whose sys_load_history row cannot be found warns instead of reporting none rejected', async () => {
+    cpSync(SAMPLE_DIR, source, { recursive: true });
+    // As on Redshift when the history view has no row (yet) for the load's query id.
+    const blind: Warehouse = {
+      description: 'local, blind to sys_load_history',
+      run: (statements, options) => db.warehouse.run(statements, options),
+      query: (sql, params) => (/sys_load_history/.test(sql) ? Promise.resolve([]) : db.warehouse.query(sql, params)),
+      close: async () => {},
+    };
+    const warnings: string[] = [];
+    const summary = await runPipeline(blind, { sources: { ...DEFAULT_SOURCES, maxErrors: 5 }, progress: { start() {}, done() {}, warn: (m) => warnings.push(m) } });
+    expect(summary.tables.songplays).toBe(plays.length);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^staging_songs: could not confirm how many rows the COPY rejected under MAXERROR 5 \(sys_load_history has no row for its query id \d+\); 0 found in sys_load_error_detail\. The 71 rows loaded are counted from the table\.$/),
+      expect.stringMatching(/^staging_events: could not confirm how many rows the COPY rejected under MAXERROR 5 .* The 8,056 rows loaded/),
+    ]);
+    expect(summary.steps.find((s) => s.step === 'load staging_events')?.detail).toBe('rejects unconfirmed');
+  });
 });

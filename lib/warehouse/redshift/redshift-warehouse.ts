@@ -10,6 +10,7 @@ import { LoadError, type LoadReject, type StatementError } from '../../errors';
 import { significant, tokenize } from '../sql-lexer';
 import type { Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
 import { createClient, DataApiClient, OPERATIONS, type Operation, type SignIn } from './client';
+import { ColdStart, type ColdStartOptions, DEFAULT_COLD_START } from './cold-start';
 import { firstLine, statementFailed } from './errors';
 import { DEFAULT_POLLING, type PollingOptions, waitForStatement } from './polling';
 import { decodeRows } from './result-decoder';
@@ -36,6 +37,8 @@ export interface RedshiftDataApiWarehouseOptions extends SignIn {
   readonly polling?: Partial<PollingOptions>;
   /** @default DEFAULT_RETRY */
   readonly retry?: Partial<RetryPolicy>;
+  /** How long to wait between attempts while a resuming workgroup fails the first statement. @default DEFAULT_COLD_START */
+  readonly coldStart?: Partial<ColdStartOptions>;
   /**
    * Receives a line now and then about a statement that runs long (a COPY can take minutes).
    * @default lines are dropped
@@ -73,6 +76,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
   readonly #polling: PollingOptions;
   readonly #onProgress: (line: string) => void;
   readonly #signal?: AbortSignal;
+  readonly #coldStart: ColdStart;
   #statements = 0;
   #pollingMs = 0;
   #statementMs = 0;
@@ -90,6 +94,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
     this.#polling = { ...DEFAULT_POLLING, ...options.polling };
     this.#onProgress = options.onProgress ?? (() => {});
     this.#signal = options.signal;
+    this.#coldStart = new ColdStart({ ...DEFAULT_COLD_START, ...options.coldStart }, this.#onProgress);
     this.description =
       `Redshift Serverless workgroup ${options.workgroupName}, database ${options.database}, ${region}, through the Data API` +
       `${options.endpoint ? ` at ${options.endpoint}` : ''}, signed in with ` +
@@ -97,13 +102,26 @@ export class RedshiftDataApiWarehouse implements Warehouse {
   }
 
   async run(statements: readonly Statement[], options: RunOptions = {}): Promise<StatementResult[]> {
-    if (options.transaction && statements.length > 1) return this.#runBatch(statements);
+    if (options.transaction && statements.length > 1) {
+      return this.#resuming(statements[0]!.label ?? 'a transaction', () => this.#runBatch(statements));
+    }
     const results: StatementResult[] = [];
-    for (const statement of statements) results.push(await this.#runOne(statement));
+    for (const statement of statements) {
+      results.push(await this.#resuming(statement.label ?? firstLine(statement.sql), () => this.#runOne(statement)));
+    }
     return results;
   }
 
-  async query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
+  query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
+    return this.#resuming(`query "${firstLine(sql)}"`, () => this.#query<R>(sql, params));
+  }
+
+  /** One statement, run again while the workgroup is resuming from idle (see cold-start.ts). */
+  #resuming<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    return this.#coldStart.run(what, this.#polling.timeoutMs, attempt, this.#signal);
+  }
+
+  async #query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
     const statement: Statement = { sql, params, label: 'query' };
     const { sqls, parameters } = toRequest([statement], 'query');
     const id = await this.#api.execute(sqls[0]!, parameters, `query: ${firstLine(sql)}`, this.#signal);
@@ -171,7 +189,9 @@ export class RedshiftDataApiWarehouse implements Warehouse {
   }
 
   async #wait(id: string, what: string): Promise<DescribeStatementResponse> {
-    const { description, waitedMs } = await waitForStatement(this.#api, id, what, this.#polling, this.#onProgress, this.#signal);
+    // Until the workgroup has answered once, a statement waiting long may be waiting for it to resume.
+    const report = this.#coldStart.warm ? this.#onProgress : (line: string) => this.#onProgress(`${line}; the workgroup may be resuming from idle`);
+    const { description, waitedMs } = await waitForStatement(this.#api, id, what, this.#polling, report, this.#signal);
     const ownMs = Math.max(0, description.Duration ?? 0) / 1e6;
     this.#statements++;
     this.#pollingMs += waitedMs;
