@@ -57,10 +57,15 @@ void runCli(program, async () => {
     );
   }
   const started = performance.now();
-  const warehouse = await openWarehouse(settings, {
-    onProgress: flags.quiet ? undefined : (line) => process.stderr.write(`    … ${line}\n`),
-    signal: target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
-  });
+  const onProgress = flags.quiet ? undefined : (line: string) => process.stderr.write(`    … ${line}\n`);
+  const signal = target.kind === 'redshift' ? cancelOnInterrupt() : undefined;
+  if (target.kind === 'redshift') {
+    // Loaded only for Redshift, as the warehouse is (lib/warehouse/open.ts).
+    const { preflightTarget } = require('../lib/warehouse/redshift/preflight') as typeof import('../lib/warehouse/redshift/preflight');
+    if (!flags.quiet) process.stderr.write('Checking the workgroup, its namespace\'s COPY role and the database…\n');
+    await preflightTarget(target, sources, { onProgress, signal });
+  }
+  const warehouse = await openWarehouse(settings, { onProgress, signal });
   let summary;
   try {
     if (!flags.quiet) process.stderr.write(`Warehouse: ${warehouse.description}\n`);

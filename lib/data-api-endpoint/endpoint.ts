@@ -6,7 +6,9 @@
  * mapped folders.
  *
  * Operations: ExecuteStatement, BatchExecuteStatement, DescribeStatement, GetStatementResult (paginated),
- * CancelStatement, ListStatements. Requests are accepted signed or not; signatures are not checked.
+ * CancelStatement, ListStatements, ListDatabases; and, for target prefix `RedshiftServerless.`, the
+ * GetWorkgroup and GetNamespace the ETL's preflight reads (serverless.ts). Requests are accepted signed or
+ * not; signatures are not checked, but the access key names the database user (see `databaseUsers`).
  * docs/data-api-endpoint.md lists every way it differs from the service.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { tokenize } from '../warehouse/sql-lexer';
 import { DataApiException, notFound, validation } from './exceptions';
 import { columnMetadata, encodeRecords } from './records';
+import { ServerlessApi, type ServerlessOptions } from './serverless';
 import { type StatementRecord, StatementRunner, type SubStatement, type Submission } from './statements';
 import type { LocalWarehouse } from '../warehouse/local/local-warehouse';
 
@@ -83,9 +86,15 @@ export interface DataApiEndpointOptions {
    * @default 'per-identity'
    */
   readonly databaseUsers?: 'per-identity' | 'superuser';
+  /**
+   * The Redshift Serverless side (GetWorkgroup, GetNamespace): the namespace, its roles, the workgroup's status.
+   * @default namespace 'sparkify' with LOCAL_COPY_ROLE attached and default, the workgroup AVAILABLE
+   */
+  readonly serverless?: Omit<ServerlessOptions, 'workgroupName' | 'database'>;
 }
 
 const TARGET_PREFIX = 'RedshiftData.';
+const SERVERLESS_PREFIX = 'RedshiftServerless.';
 const MAX_SQL_BYTES = 100 * 1024;
 const MAX_BATCH = 40;
 const PARAMETER_NAME = /^[0-9a-zA-Z_]+$/;
@@ -106,6 +115,8 @@ export class DataApiEndpoint {
   readonly #pid: number;
   readonly #handlers: Readonly<Record<string, Handler>>;
   readonly #perIdentity: boolean;
+  readonly #serverless: ServerlessApi;
+  readonly #database: string;
   #throttled = 0;
   #refused = 0;
 
@@ -116,6 +127,8 @@ export class DataApiEndpoint {
     this.#faults = options.faults ?? {};
     this.#pid = pid;
     this.#perIdentity = (options.databaseUsers ?? 'per-identity') === 'per-identity';
+    this.#database = options.database ?? 'dev';
+    this.#serverless = new ServerlessApi({ workgroupName: this.#workgroupName, database: this.#database, ...options.serverless });
     this.#runner = new StatementRunner(options.warehouse, options.database ?? 'dev', this.#faults);
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.#handlers = {
@@ -128,6 +141,7 @@ export class DataApiEndpoint {
         return { Status: true };
       },
       ListStatements: (input) => this.#list(input),
+      ListDatabases: (input) => this.#databases(input),
     };
   }
 
@@ -162,7 +176,8 @@ export class DataApiEndpoint {
       const text = await readBody(request);
       const target = String(request.headers['x-amz-target'] ?? '');
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-      const handler = request.method === 'POST' ? this.#handlers[operation] : undefined;
+      const serverless = target.startsWith(SERVERLESS_PREFIX) ? this.#serverless.handlers[target.slice(SERVERLESS_PREFIX.length)] : undefined;
+      const handler = request.method !== 'POST' ? undefined : (serverless ?? this.#handlers[operation]);
       if (handler === undefined) {
         throw new DataApiException('UnknownOperationException', `The operation ${JSON.stringify(target)} is not one this endpoint serves.`, 400);
       }
@@ -291,6 +306,15 @@ export class DataApiEndpoint {
       TotalNumRows: rows.length,
       NextToken: end < rows.length ? pageToken(statement.id, end) : undefined,
     };
+  }
+
+  /** ListDatabases: the one database the endpoint serves, to a caller connected to it. */
+  #databases(input: Input) {
+    const workgroupName = input['WorkgroupName'];
+    if (typeof workgroupName !== 'string') throw validation('Either ClusterIdentifier or WorkgroupName needs to be specified.');
+    if (workgroupName !== this.#workgroupName) throw notFound(`Workgroup ${workgroupName} not found.`, workgroupName);
+    if (input['Database'] !== this.#database) throw validation(`FATAL: database "${String(input['Database'])}" does not exist`);
+    return { Databases: [this.#database] };
   }
 
   #list(input: Input) {
