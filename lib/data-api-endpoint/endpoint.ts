@@ -239,7 +239,7 @@ export class DataApiEndpoint {
   #user(input: Input, request: IncomingMessage): string | undefined {
     if (!this.#perIdentity) return undefined;
     if (input['SecretArn'] !== undefined) return 'admin';
-    const key = /Credential=([A-Z0-9]+)\//.exec(String(request.headers['authorization'] ?? ''));
+    const key = /Credential=([^/,\s]+)\//.exec(String(request.headers['authorization'] ?? ''));
     return `IAM:${key?.[1] ?? 'anonymous'}`;
   }
 

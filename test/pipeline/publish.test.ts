@@ -87,7 +87,7 @@ describe('through the local Data API endpoint, each caller its own database user
   });
 
   test.each([
-    ['another IAM identity', 'AKIASECOND', undefined, 'IAM:AKIASECOND'],
+    ['another IAM identity', 'colleague', undefined, 'IAM:colleague'],
     ['the admin secret after IAM', 'AKIAFIRST', 'arn:aws:secretsmanager:us-west-2:123456789012:secret:admin-AbCdEf', 'admin'],
   ])('%s is refused before anything changes, with the owner named and the way out', async (_, key, secret, user) => {
     const before = await state(db.warehouse);
