@@ -26,6 +26,9 @@ describe('Redshift → Postgres translation', () => {
     ['date part abbreviations', 'SELECT DATEPART(hrs, ts), EXTRACT(dw FROM ts) FROM t', "SELECT DATE_PART('hour', ts), EXTRACT(dow FROM ts) FROM t"],
     ['DATEADD', 'SELECT DATEADD(day, 7, ts) FROM t', "SELECT ((ts) + (7) * INTERVAL '1 day') FROM t"],
     ['casts to VARCHAR(MAX)', 'SELECT a::VARCHAR(MAX) FROM t', 'SELECT a::VARCHAR(65535) FROM t'],
+    ['GRANT SELECT to a role', 'GRANT SELECT ON songplays TO ROLE bi_reader', 'GRANT SELECT ON songplays TO bi_reader'],
+    ['GRANT SELECT to a group', 'GRANT SELECT ON TABLE songplays TO GROUP analysts', 'GRANT SELECT ON TABLE songplays TO GROUP analysts'],
+    ['a late-binding view binds locally', 'CREATE VIEW v AS SELECT a FROM public.t WITH NO SCHEMA BINDING', 'CREATE VIEW v AS SELECT a FROM public.t'],
   ])('%s', (_, redshift, postgres) => {
     expect(squash(translate(redshift))).toBe(squash(postgres));
   });
@@ -48,6 +51,8 @@ describe('Redshift → Postgres translation', () => {
     ['RETURNING (Postgres only)', 'INSERT INTO t VALUES (1) RETURNING a', /RETURNING/],
     ['SERIAL (Postgres only)', 'CREATE TABLE t (a SERIAL)', /SERIAL/],
     ['CHECK constraints (Redshift has none)', 'CREATE TABLE t (a INT, CHECK (a > 0))', /CHECK/],
+    ['GRANT other than SELECT', 'GRANT ALL ON t TO ROLE r', /GRANT other than GRANT SELECT ON/],
+    ['REVOKE', 'REVOKE SELECT ON t FROM ROLE r', /REVOKE/],
   ])('refuses %s with an error that names it', (_, sql, construct) => {
     expect(() => translate(sql)).toThrow(TranslationError);
     expect(() => translate(sql)).toThrow(construct);
