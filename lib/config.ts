@@ -161,8 +161,11 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   return { target: { kind: 'local', dataDir, sourceDir }, why, sources, readers };
 }
 
-/** At most this many readers: each adds a GRANT per star table to the publishing batch, which takes 40 statements. */
-const MAX_READERS = 4;
+/**
+ * At most this many readers: each adds a GRANT per star table (6) to the publishing batch, which already
+ * holds 18 statements (9 tables, 2 each) and may hold 40.
+ */
+const MAX_READERS = 3;
 
 /** SPARKIFY_READERS: a comma-separated list of group:<name> or role:<name>. */
 function parseReaders(text: string | undefined): Reader[] {

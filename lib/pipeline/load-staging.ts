@@ -47,7 +47,7 @@ export async function loadStaging(
   const [counted] = await warehouse.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${identifier('table', table)}`);
   const rows = Number(counted?.n ?? 0);
   const queryId = result?.queryId;
-  const rejects = queryId === undefined ? [] : await loadRejects(warehouse, table, queryId);
+  const rejects = await loadRejects(warehouse, table, queryId);
   if (rows === 0) {
     const why = rejects.length > 0 ? `: every record was rejected (${listRejects(rejects)})` : ': the files there are empty or hold no records';
     throw new LoadError(`COPY into ${table} read zero rows from ${source}${why}. A load of nothing is a failure; check the source.`, table);
@@ -79,8 +79,9 @@ export async function loadStaging(
   return { rows, rejects };
 }
 
-/** The rows a COPY rejected, as sys_load_error_detail holds them on both targets. */
-async function loadRejects(warehouse: Warehouse, table: string, queryId: number): Promise<LoadRejectRow[]> {
+/** The rows a COPY rejected (within MAXERROR), as sys_load_error_detail holds them on both targets. */
+export async function loadRejects(warehouse: Warehouse, table: string, queryId: number | undefined): Promise<LoadRejectRow[]> {
+  if (queryId === undefined) return [];
   const rows = await warehouse.query<{ file_name: string; line_number: number; column_name: string; error_message: string }>(
     `SELECT TRIM(file_name) AS file_name, line_number, TRIM(column_name) AS column_name, TRIM(error_message) AS error_message
      FROM sys_load_error_detail WHERE query_id = :query_id ORDER BY file_name, line_number`,

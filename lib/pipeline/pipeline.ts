@@ -13,9 +13,10 @@ import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { type Progress, type StepResult, silentProgress } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { loadStaging, type LoadRejectRow } from './load-staging';
+export { loadRejects } from './load-staging';
 import { assertReplaceable, publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
-import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable } from './tables';
+import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
 
 export type { LoadRejectRow } from './load-staging';
@@ -30,6 +31,8 @@ export interface PipelineOptions {
    * @default none
    */
   readonly readers?: readonly Reader[];
+  /** The caller has already run assertReplaceable (lib/pipeline/publish.ts), before changing anything of its own. */
+  readonly replaceableChecked?: boolean;
 }
 
 export interface PipelineSummary {
@@ -60,7 +63,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   };
 
   // Views over the star tables and tables owned by another identity would make a DROP fail midway: refuse first.
-  await step('check the tables can be replaced', () => assertReplaceable(warehouse));
+  if (!options.replaceableChecked) await step('check the tables can be replaced', () => assertReplaceable(warehouse));
   if (options.fresh) {
     await step('drop all tables (--fresh)', () => warehouse.run(dropAllStatements()));
   }
@@ -93,16 +96,19 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
       // Each star table is created empty and filled in this transaction, so its rows are the rows its
       // statements report inserting: no count has to read the tables again.
       const statements = buildStatements();
-      const results = await warehouse.run(statements, { transaction: true });
+      const results = await warehouse.run([...statements, ...stateBuildStatements()], { transaction: true });
       const counts = Object.fromEntries(STAR_TABLES.map((t) => [t, 0])) as Record<StarTable, number>;
-      results.forEach((result, i) => (counts[statements[i]!.table] += result.rowsAffected));
+      statements.forEach((statement, i) => (counts[statement.table] += results[i]!.rowsAffected));
       counts.user_agents += await loadUserAgents(warehouse, BUILD_SUFFIX);
       return counts;
     },
     (counts) => ({ rows: Object.values(counts).reduce((a, b) => a + b, 0), detail: STAR_TABLES.map((t) => `${t} ${counts[t]}`).join(', ') }),
   );
 
-  const starTests: TableTests[] = STAR_TABLES.map((table) => ({ table, tests: dataTestsOf(modelFile(table)) }));
+  const starTests: TableTests[] = [
+    ...STAR_TABLES.map((table) => ({ table, tests: dataTestsOf(modelFile(table)) })),
+    ...STATE_TABLES.map((table) => ({ table, tests: dataTestsOf(stateFile(table)) })),
+  ];
   const starResults = await step('check star tables', () => runChecks(warehouse, starTests, (t) => `${t}${BUILD_SUFFIX}`), (r) => ({
     detail: `${r.length} tests`,
   }));
@@ -112,12 +118,14 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
     `The previous star tables are untouched; the rejected build is left in the ${BUILD_SUFFIX} tables for inspection.`,
   );
 
-  await step('publish star tables', () => warehouse.run(publishStatements(options.readers ?? []), { transaction: true }));
+  await step('publish star tables', () =>
+    warehouse.run(publishStatements([...STAR_TABLES, ...STATE_TABLES], options.readers ?? [], 'publish star tables'), { transaction: true }),
+  );
 
   return { steps, tables: built, checks, rejected, ms: Math.round(performance.now() - started) };
 }
 
-function copyTemplateValues(sources: SourceSettings): Record<string, string> {
+export function copyTemplateValues(sources: SourceSettings): Record<string, string> {
   return {
     events_uri: s3UriLiteral('events URI', sources.eventsUri),
     songs_uri: s3UriLiteral('songs URI', sources.songsUri),
@@ -134,8 +142,17 @@ function buildStatements(): (Statement & { readonly table: StarTable })[] {
   );
 }
 
+/** The tables the daily loads keep (lib/pipeline/tables.ts), built from staging like the star tables. */
+export function stateBuildStatements(): Statement[] {
+  return STATE_TABLES.flatMap((table) => {
+    const name = `${table}${BUILD_SUFFIX}`;
+    return [`DROP TABLE IF EXISTS ${name}`, ...statementsOf(stateFile(table), { table: name })].map((sql) => ({ sql, label: `build ${table}` }));
+  });
+}
+
 function dropAllStatements() {
-  const tables = [...STAGING_TABLES.map((t) => t.name), ...STAR_TABLES, ...STAR_TABLES.map((t) => `${t}${BUILD_SUFFIX}`)];
+  const owned = [...STAR_TABLES, ...STATE_TABLES];
+  const tables = [...STAGING_TABLES.map((t) => t.name), ...owned, ...owned.map((t) => `${t}${BUILD_SUFFIX}`)];
   return tables.map((t) => ({ sql: `DROP TABLE IF EXISTS ${t}`, label: `drop ${t}` }));
 }
 

@@ -16,11 +16,15 @@ import { SparkifyError } from '../errors';
 import { quoteLiteral } from '../sql-literals';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { statementsOf } from './sql-files';
-import { BUILD_SUFFIX, STAGING_TABLES, STAR_TABLES } from './tables';
+import { BUILD_SUFFIX, STAGING_TABLES, STAR_TABLES, STATE_TABLES } from './tables';
 
-/** Every table a run drops or replaces: staging, builds, and the published star tables. */
+/**
+ * Every table a run drops, replaces or writes: staging, builds, the published star and state tables, and
+ * the run ledger (etl_runs, which every run writes a row to).
+ */
 export function tablesReplaced(): string[] {
-  return [...STAGING_TABLES.map((t) => t.name), ...STAR_TABLES.map((t) => `${t}${BUILD_SUFFIX}`), ...STAR_TABLES];
+  const owned = [...STAR_TABLES, ...STATE_TABLES];
+  return [...STAGING_TABLES.map((t) => t.name), ...owned.map((t) => `${t}${BUILD_SUFFIX}`), ...owned, 'etl_runs'];
 }
 
 /** Refuses, before anything changes, a run whose DROPs would fail on views or on ownership. */
@@ -70,10 +74,16 @@ export async function assertReplaceable(warehouse: Warehouse): Promise<void> {
   }
 }
 
-/** The publishing transaction: each build renamed into place, then SELECT granted again to every reader. */
-export function publishStatements(readers: readonly Reader[]): Statement[] {
-  return STAR_TABLES.flatMap((table) => [
-    ...statementsOf('marts/publish.sql', { table }),
-    ...readers.map((r) => `GRANT SELECT ON ${table} TO ${r.kind === 'group' ? 'GROUP' : 'ROLE'} ${r.name}`),
-  ]).map((sql) => ({ sql, label: 'publish star tables' }));
+/**
+ * A publishing transaction: each of `tables` has its build renamed into place, and each star table among
+ * them is granted SELECT again for every reader (the tables the daily loads keep are not for readers).
+ */
+export function publishStatements(tables: readonly string[], readers: readonly Reader[], label: string): Statement[] {
+  const star: readonly string[] = STAR_TABLES;
+  return tables
+    .flatMap((table) => [
+      ...statementsOf('marts/publish.sql', { table }),
+      ...(star.includes(table) ? readers.map((r) => `GRANT SELECT ON ${table} TO ${r.kind === 'group' ? 'GROUP' : 'ROLE'} ${r.name}`) : []),
+    ])
+    .map((sql) => ({ sql, label }));
 }
