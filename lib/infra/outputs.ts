@@ -1,5 +1,6 @@
 import { CfnOutput, Fn } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DeployedSettings } from './update-rules';
 
 /**
  * Keys of the stack outputs. `cdk deploy` writes them to `cdk-outputs.json` as
@@ -15,6 +16,7 @@ export const OUTPUT_KEYS = {
   region: 'Region',
   adminSecretName: 'AdminSecretName',
   psqlCommand: 'PsqlCommand',
+  deployedSettings: 'DeployedSettings',
 } as const;
 
 /** Properties of {@link WarehouseOutputs}: the values to publish (strings or CloudFormation tokens). */
@@ -30,6 +32,8 @@ export interface WarehouseOutputsProps {
   readonly region: string;
   /** ARN of the admin secret (the Data API and Secrets Manager accept an ARN wherever they take a name). */
   readonly adminSecretArn: string;
+  /** The settings the next synth checks an update against (see update-rules.ts). */
+  readonly deployedSettings: DeployedSettings;
 }
 
 /** The stack outputs, under the fixed keys of {@link OUTPUT_KEYS}. */
@@ -40,14 +44,17 @@ export class WarehouseOutputs extends Construct {
     const port = String(props.endpointPort);
     // Ready to paste: fetches the admin password from Secrets Manager (needs the AWS CLI and jq) and
     // connects with TLS. It only reaches the endpoint when the stack was deployed with an ingressCidr.
+    // Redshift names its managed secret `redshift!<namespace>-<user>`, and an interactive bash expands `!`
+    // inside double quotes (history expansion), so nothing here is double-quoted: the ARN and the
+    // connection string are single-quoted, and `VAR=$(…)` needs no quotes (an assignment is not split).
     const psql = Fn.join('', [
-      `PGPASSWORD="$(aws secretsmanager get-secret-value --region ${props.region} --secret-id `,
+      `PGPASSWORD=$(aws secretsmanager get-secret-value --region ${props.region} --secret-id '`,
       props.adminSecretArn,
-      ` --query SecretString --output text | jq -r .password)" psql "host=`,
+      `' --query SecretString --output text | jq -r .password) psql 'host=`,
       props.endpointAddress,
       ` port=`,
       port,
-      ` dbname=${props.databaseName} user=${props.adminUsername} sslmode=require"`,
+      ` dbname=${props.databaseName} user=${props.adminUsername} sslmode=require'`,
     ]);
 
     this.output(OUTPUT_KEYS.workgroupName, props.workgroupName, 'Redshift Serverless workgroup (Data API WorkgroupName)');
@@ -59,6 +66,7 @@ export class WarehouseOutputs extends Construct {
     this.output(OUTPUT_KEYS.region, props.region, 'AWS region of the warehouse');
     this.output(OUTPUT_KEYS.adminSecretName, props.adminSecretArn, 'ARN of the Secrets Manager secret with the admin user and password');
     this.output(OUTPUT_KEYS.psqlCommand, psql, 'psql connection line (needs an ingressCidr at deploy, the AWS CLI and jq)');
+    this.output(OUTPUT_KEYS.deployedSettings, JSON.stringify(props.deployedSettings), 'Settings this deploy applied; the next synth checks its changes against them');
   }
 
   private output(key: string, value: string, description: string): void {
