@@ -323,7 +323,8 @@ describe('bad sources', () => {
     const warnings: string[] = [];
     const summary = await runPipeline(blind, { sources: { ...DEFAULT_SOURCES, maxErrors: 5 }, progress: { start() {}, done() {}, warn: (m) => warnings.push(m) } });
     expect(summary.tables.songplays).toBe(plays.length);
-    expect(warnings).toEqual([
+    // The sample's double-encoded names are warned about too (a data test that warns): not these loads' concern.
+    expect(warnings.filter((w) => w.startsWith('staging_'))).toEqual([
       expect.stringMatching(/^staging_songs: could not confirm how many rows the COPY rejected under MAXERROR 5 \(sys_load_history has no row for its query id \d+\); 0 found in sys_load_error_detail\. The 71 rows loaded are counted from the table\.$/),
       expect.stringMatching(/^staging_events: could not confirm how many rows the COPY rejected under MAXERROR 5 .* The 8,056 rows loaded/),
     ]);
