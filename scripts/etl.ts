@@ -23,7 +23,7 @@ const program = new Command('npm run etl --')
   .option('--source <dir>', 'local folder standing in for the source bucket (song_data/, log_data/, log_json_path.json)', undefined)
   .option('--target <target>', 'where to load: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)')
-  .option('--max-errors <n>', 'rows each COPY may reject before it fails, as COPY … MAXERROR (default 0)');
+  .option('--max-errors <n>', "COPY's MAXERROR n: a load fails at its n-th rejected row, so 2 tolerates one reject; 0 and 1 fail at the first (default 0)");
 addWaitOptions(addRedshiftOptions(program))
   .option('--date <YYYY-MM-DD>', "load one day: COPY only that day's log file and merge it into the star schema")
   .option('--from <YYYY-MM-DD>', 'backfill a range of days, from this one (with --to; both included), one transaction per day')
@@ -44,7 +44,8 @@ Examples:
   npm run etl -- --date 2018-11-01 --reload-catalogue  the first day of a new warehouse
 
 Environment (flags win): SPARKIFY_TARGET, SPARKIFY_SOURCE, SPARKIFY_DATA_DIR, SPARKIFY_MAX_ERRORS,
-  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE.
+  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE,
+  SPARKIFY_READERS (group:<name> or role:<name>, comma-separated: granted SELECT on the star tables at every publish).
 
 Local warehouse: one command at a time owns its folder; another one waits for it (--wait, --no-wait), or
   goes through npm run serve when that owns it. Ctrl-C stops after the running statement, rolls back, and
@@ -109,15 +110,19 @@ void runCli(program, async () => {
     );
   }
   const started = performance.now();
+  const onProgress = flags.quiet ? undefined : (line: string) => process.stderr.write(`    … ${line}\n`);
+  const signal = target.kind === 'redshift' ? cancelOnInterrupt() : undefined;
+  if (target.kind === 'redshift') {
+    // Loaded only for Redshift, as the warehouse is (lib/warehouse/open.ts).
+    const { preflightTarget } = require('../lib/warehouse/redshift/preflight') as typeof import('../lib/warehouse/redshift/preflight');
+    if (!flags.quiet) process.stderr.write('Checking the workgroup, its namespace\'s COPY role and the database…\n');
+    await preflightTarget(target, sources, { onProgress, signal });
+  }
   // Opening is a step too: a new local warehouse starts from a template made on the first run.
   progress.start('open warehouse');
-  const warehouse = await openWarehouse(settings, {
-    onProgress: flags.quiet ? undefined : (line) => process.stderr.write(`    … ${line}\n`),
-    signal: target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
-    wait: waitOptions(flags, flags.quiet),
-    writer: true,
-  });
-  progress.done({ step: 'open warehouse', ms: Math.round(performance.now() - started) });
+  const opening = performance.now();
+  const warehouse = await openWarehouse(settings, { onProgress, signal, wait: waitOptions(flags, flags.quiet), writer: true });
+  progress.done({ step: 'open warehouse', ms: Math.round(performance.now() - opening) });
   let summary;
   try {
     if (!flags.quiet) process.stderr.write(`Warehouse: ${warehouse.description}\n`);
@@ -126,6 +131,7 @@ void runCli(program, async () => {
       plan,
       fresh: flags.fresh,
       progress,
+      readers: settings.readers,
       target: target.kind === 'local' ? `local ${target.dataDir}` : `redshift ${target.workgroupName}/${target.database}`,
       runBy: await runIdentity(warehouse),
       onDay: (day, i, of) => {

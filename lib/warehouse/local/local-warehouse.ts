@@ -69,16 +69,31 @@ export interface StatementObserver {
 
 export interface LocalRunOptions extends RunOptions {
   readonly observer?: StatementObserver;
+  /**
+   * Run the transaction as this database user (made by `ensureUser`), not as the superuser: the local Data
+   * API endpoint plays each caller's identity, so ownership and grants matter as they do on Redshift.
+   * @default the superuser; needs `transaction`
+   */
+  readonly user?: string;
 }
 
-/** Same columns as Redshift's SYS_LOAD_ERROR_DETAIL view. */
+/**
+ * Same columns as Redshift's SYS_LOAD_ERROR_DETAIL and SYS_LOAD_HISTORY views (the history's byte counts
+ * are not kept: NULL).
+ */
 const CREATE_LOAD_ERRORS = `
 CREATE TABLE IF NOT EXISTS sys_load_error_detail (
   user_id INTEGER, query_id BIGINT, transaction_id BIGINT, session_id INTEGER, database_name CHAR(64),
   table_id INTEGER, start_time TIMESTAMP, file_name CHAR(256), line_number BIGINT, column_name CHAR(127),
   column_type CHAR(10), column_length CHAR(10), position INTEGER, error_code INTEGER, error_message CHAR(512)
 );
-CREATE SEQUENCE IF NOT EXISTS local_query_id;`;
+CREATE SEQUENCE IF NOT EXISTS local_query_id;
+CREATE TABLE IF NOT EXISTS sys_load_history (
+  user_id INTEGER, query_id BIGINT, transaction_id BIGINT, session_id INTEGER, database_name TEXT, status TEXT,
+  table_name TEXT, start_time TIMESTAMP, end_time TIMESTAMP, duration BIGINT, data_source TEXT, file_format TEXT,
+  loaded_rows BIGINT, loaded_bytes BIGINT, source_file_count INTEGER, source_file_bytes BIGINT,
+  file_count_scanned INTEGER, file_bytes_scanned BIGINT, error_count BIGINT, copy_job_id BIGINT
+);`;
 
 export class LocalWarehouse implements Warehouse {
   readonly description: string;
@@ -150,7 +165,7 @@ export class LocalWarehouse implements Warehouse {
   }
 
   async run(statements: readonly Statement[], options: LocalRunOptions = {}): Promise<StatementResult[]> {
-    const rejects: { queryId: number; table: string; rejects: readonly LoadReject[] }[] = [];
+    const rejects: LoadRecord[] = [];
     const { observer } = options;
     const runAll = async (executor: Executor, inTransaction: boolean) => {
       const results: StatementResult[] = [];
@@ -165,12 +180,36 @@ export class LocalWarehouse implements Warehouse {
       return results;
     };
     await checkpoint();
+    if (options.user !== undefined && !options.transaction) throw new SparkifyError('Running as another user needs a transaction.');
     try {
-      return options.transaction ? await this.#db.transaction((tx) => runAll(tx, true)) : await runAll(this.#db, false);
+      return options.transaction
+        ? await this.#db.transaction(async (tx) => {
+            if (options.user !== undefined) await tx.query(`SET LOCAL ROLE ${quoteName(options.user)}`);
+            return runAll(tx, true);
+          })
+        : await runAll(this.#db, false);
     } finally {
       // Recorded after the transaction ends, whatever its outcome: Redshift keeps load errors of a failed load.
-      for (const load of rejects) await this.#recordRejects(load.queryId, load.table, load.rejects);
+      for (const load of rejects) {
+        await this.#recordRejects(load.queryId, load.table, load.rejects);
+        await this.#recordHistory(load);
+      }
     }
+  }
+
+  /**
+   * Makes database user `name` unless it exists: not a superuser, allowed what a Redshift user is by
+   * default (create tables in the public schema, read the load views) and what the COPY emulation needs
+   * (read its chunk files, draw load ids).
+   */
+  async ensureUser(name: string): Promise<void> {
+    const { rows } = await this.#db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+    if (rows.length > 0) return;
+    const user = quoteName(name);
+    await this.#db.exec(
+      `CREATE ROLE ${user} LOGIN; GRANT CREATE, USAGE ON SCHEMA public TO ${user}; GRANT pg_read_server_files TO ${user};
+       GRANT USAGE, SELECT ON SEQUENCE local_query_id TO ${user}; GRANT SELECT ON sys_load_error_detail, sys_load_history TO ${user};`,
+    );
   }
 
   async query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
@@ -229,19 +268,21 @@ export class LocalWarehouse implements Warehouse {
     executor: Executor,
     statement: Statement,
     inTransaction: boolean,
-    rejects: { queryId: number; table: string; rejects: readonly LoadReject[] }[],
+    rejects: LoadRecord[],
   ): Promise<StatementOutcome> {
     if (isCopy(statement.sql)) {
       const command = parseCopy(statement.sql);
       const queryId = Number((await executor.query<{ id: number }>("SELECT nextval('local_query_id') AS id")).rows[0]!.id);
       const load = async (ex: Executor) => runCopy(command, this.#mounts, copyTarget(ex, this.#chunks));
+      const started = new Date();
+      const record = { queryId, table: command.table, source: command.from, started };
       try {
         // A COPY is all or nothing: outside a caller's transaction, it gets one of its own.
         const outcome = inTransaction ? await load(executor) : await this.#db.transaction((tx) => load(tx));
-        if (outcome.rejects.length > 0) rejects.push({ queryId, table: command.table, rejects: outcome.rejects });
+        rejects.push({ ...record, rejects: outcome.rejects, loaded: outcome.rowsLoaded, files: outcome.filesRead, status: 'completed' });
         return { rowsAffected: outcome.rowsLoaded, queryId };
       } catch (e) {
-        if (e instanceof LoadError && e.rejects.length > 0) rejects.push({ queryId, table: command.table, rejects: e.rejects });
+        rejects.push({ ...record, rejects: e instanceof LoadError ? e.rejects : [], loaded: 0, files: 0, status: 'aborted' });
         throw e;
       }
     }
@@ -253,6 +294,17 @@ export class LocalWarehouse implements Warehouse {
     } catch (e) {
       throw statementError(e, statement.sql, statement.label);
     }
+  }
+
+  async #recordHistory(load: LoadRecord): Promise<void> {
+    const ms = Date.now() - load.started.getTime();
+    await this.#db.query(
+      `INSERT INTO sys_load_history (user_id, query_id, transaction_id, session_id, database_name, status, table_name, start_time,
+         end_time, duration, data_source, file_format, loaded_rows, source_file_count, file_count_scanned, error_count, copy_job_id)
+       SELECT 100, $1, txid_current(), pg_backend_pid(), current_database(), $2, $3, $4::TIMESTAMP, $4::TIMESTAMP + $5 * INTERVAL '1 millisecond',
+         $5 * 1000, $6, 'json', $7, $8, $8, $9, 0`,
+      [load.queryId, load.status, load.table, load.started.toISOString().replace('Z', ''), ms, load.source, load.loaded, load.files, load.rejects.length],
+    );
   }
 
   async #recordRejects(queryId: number, table: string, rejects: readonly LoadReject[]): Promise<void> {
@@ -269,6 +321,18 @@ export class LocalWarehouse implements Warehouse {
       );
     }
   }
+}
+
+/** One COPY, for sys_load_history and sys_load_error_detail. */
+interface LoadRecord {
+  readonly queryId: number;
+  readonly table: string;
+  readonly source: string;
+  readonly started: Date;
+  readonly status: 'completed' | 'aborted';
+  readonly loaded: number;
+  readonly files: number;
+  readonly rejects: readonly LoadReject[];
 }
 
 /** A folder of the data dir, as this process names it and as Postgres (inside WebAssembly) does. */
@@ -325,6 +389,11 @@ function copyTarget(executor: Executor, chunks: ChunkFolder): CopyTarget {
       await executor.query(`DROP TABLE ${stage}`);
     },
   };
+}
+
+/** A name as a quoted SQL identifier. */
+function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Replaces the Data API's `:name` placeholders with Postgres's `$n`. */
