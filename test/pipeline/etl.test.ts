@@ -214,7 +214,7 @@ describe('the ETL on the bundled sample', () => {
     expect(await snapshot(db.warehouse)).toEqual(first);
   });
 
-  describe('a failing run leaves the previous, complete star tables untouched', () => {
+  describe('a failing run, --fresh or not, leaves the previous, complete star tables untouched', () => {
     let source: string;
     let mounted: TestWarehouse;
     let before: Awaited<ReturnType<typeof snapshot>>;
@@ -231,10 +231,13 @@ describe('the ETL on the bundled sample', () => {
 
     test('when a load rejects a row', async () => {
       appendFileSync(firstLogFile(source), '\n{"userId": "not a number", "page": "NextSong", "ts": 1541105830796}\n');
-      const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LoadError);
-      expect((error as LoadError).message).toMatch(/2018-11-01-events\.json line \d+, column user_id: Invalid digit/);
-      expect(await snapshot(mounted.warehouse)).toEqual(before);
+      // --fresh too: it drops only leftovers, never the published tables before the new ones are ready.
+      for (const fresh of [false, true]) {
+        const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES, fresh }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(LoadError);
+        expect((error as LoadError).message).toMatch(/2018-11-01-events\.json line \d+, column user_id: Invalid digit/);
+        expect(await snapshot(mounted.warehouse)).toEqual(before);
+      }
     });
 
     test('when a data test fails after the build', async () => {
@@ -242,11 +245,13 @@ describe('the ETL on the bundled sample', () => {
       const file = firstLogFile(source);
       const nextSong = readFileSync(file, 'utf8').split('\n').find((l) => l.includes('"NextSong"'))!;
       appendFileSync(file, `\n${nextSong}\n`);
-      const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(QualityCheckError);
-      expect((error as Error).message).toMatch(/songplays: unique songplay_id \(1 failing\)/);
-      expect(await snapshot(mounted.warehouse)).toEqual(before);
-      expect(await mounted.warehouse.query('SELECT COUNT(*) AS n FROM songplays_next')).toEqual([{ n: plays.length + 1 }]);
+      for (const fresh of [false, true]) {
+        const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES, fresh }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(QualityCheckError);
+        expect((error as Error).message).toMatch(/songplays: unique songplay_id \(1 failing\)/);
+        expect(await snapshot(mounted.warehouse)).toEqual(before);
+        expect(await mounted.warehouse.query('SELECT COUNT(*) AS n FROM songplays_next')).toEqual([{ n: plays.length + 1 }]);
+      }
     });
   });
 });
