@@ -30,7 +30,8 @@ function query(args: string[], url: string): Promise<Outcome> {
   };
   const flags = ['--target', 'redshift', '--workgroup', 'sparkify', '--database', 'dev', '--region', 'us-west-2'];
   return new Promise((done) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'query.ts'), ...flags, ...args], { cwd: ROOT, env });
+    // As npm run does: node --import tsx, one process where the tsx binary starts two.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'query.ts'), ...flags, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
