@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { consoleProgress, formatMs, formatTable, peakRssBytes, runCli } from '../lib/cli';
 import { resolveSettings } from '../lib/config';
 import { silentProgress } from '../lib/pipeline/progress';
+import { useStagedCatalogue } from '../lib/stage/discover';
 import { runPipeline } from '../lib/pipeline/pipeline';
 import { openWarehouse } from '../lib/warehouse/open';
 import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
@@ -44,7 +45,8 @@ void runCli(program, async () => {
     json?: boolean;
     quiet?: boolean;
   }>();
-  const settings = resolveSettings(flags);
+  // On Redshift, the stack's staging bucket may hold the song catalogue compacted by npm run stage.
+  const { settings, note: stagedNote } = await useStagedCatalogue(resolveSettings(flags));
   const { target, sources } = settings;
   const progress = flags.quiet ? silentProgress : consoleProgress();
   if (!flags.quiet) {
@@ -52,7 +54,7 @@ void runCli(program, async () => {
     process.stderr.write(
       target.kind === 'local'
         ? `Source: ${target.sourceDir} as ${sources.eventsUri}, ${sources.songsUri}\n`
-        : `Source: ${sources.eventsUri}, ${sources.songsUri} (IAM_ROLE ${sources.iamRole})\n`,
+        : `Source: ${sources.eventsUri}, ${sources.songsUri} (IAM_ROLE ${sources.iamRole}${stagedNote ? `; ${stagedNote}` : ''})\n`,
     );
   }
   const started = performance.now();

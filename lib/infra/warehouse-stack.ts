@@ -5,6 +5,7 @@ import { WarehouseNetwork } from './network';
 import { WarehouseOutputs } from './outputs';
 import { DEFAULT_SETTINGS, WarehouseSettings, validateSettings } from './settings';
 import { SourceReadRole } from './source-read-role';
+import { StagingBucket } from './staging-bucket';
 import { WarehouseWorkgroup } from './workgroup';
 
 /** Properties of {@link WarehouseStack}. */
@@ -31,6 +32,7 @@ export class WarehouseStack extends Stack {
   readonly sourceReadRole: SourceReadRole;
   readonly namespace: WarehouseNamespace;
   readonly workgroup: WarehouseWorkgroup;
+  readonly stagingBucket: StagingBucket;
 
   constructor(scope: Construct, id: string, props: WarehouseStackProps = {}) {
     const settings = validateSettings(props.settings ?? DEFAULT_SETTINGS);
@@ -50,6 +52,8 @@ export class WarehouseStack extends Stack {
     });
 
     this.sourceReadRole = new SourceReadRole(this, 'SourceReadRole', { sourceBuckets: settings.sourceBuckets });
+
+    this.stagingBucket = new StagingBucket(this, 'StagingBucket', { reader: this.sourceReadRole.role, writerArns: settings.stagingWriterArns });
 
     this.namespace = new WarehouseNamespace(this, 'Namespace', {
       namespaceName: settings.namespaceName,
@@ -80,6 +84,7 @@ export class WarehouseStack extends Stack {
       roleArn: this.sourceReadRole.role.roleArn,
       region: this.region,
       adminSecretArn: this.namespace.adminSecretArn,
+      stagingBucketName: this.stagingBucket.bucket.bucketName,
     });
   }
 }
