@@ -23,13 +23,15 @@ const TRANSIENT = new Set(['InternalError', 'ServiceUnavailable', 'RequestTimeou
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
 
 export function isRetryable(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } } | undefined;
   if (e === undefined || e === null) return false;
   const status = e.$metadata?.httpStatusCode;
   return (
     THROTTLING.has(e.name ?? '') ||
     TRANSIENT.has(e.name ?? '') ||
     NETWORK.has(e.code ?? '') ||
+    // A kept-alive connection the server had closed; the SDK may hand it over wrapped, without its code.
+    /socket hang up|ECONNRESET/.test(e.message ?? '') ||
     status === 429 ||
     (status !== undefined && status >= 500)
   );

@@ -24,6 +24,8 @@ export interface StageOptions {
   readonly maxErrors?: number;
   /** @default DEFAULT_SLICES */
   readonly slices: number;
+  /** A part count chosen by the user instead of the plan's. */
+  readonly parts?: number;
   /** Stage again even when the source is unchanged. */
   readonly force?: boolean;
   readonly onProgress?: (progress: StageProgress) => void;
@@ -75,7 +77,10 @@ export async function stageCatalogue(source: CatalogueSource, target: StageTarge
   if (first.objects === 0) {
     throw new StageError(`${source.description} holds no objects: there is nothing to stage. Check the source prefix (--from or --source).`);
   }
-  const plan = planParts(first.bytes, options.slices);
+  const plan =
+    options.parts === undefined
+      ? planParts(first.bytes, options.slices)
+      : { parts: options.parts, bytesPerPart: Math.ceil(first.bytes / options.parts), why: `${options.parts} parts, as --parts asked` };
   const generation = createHash('sha256')
     .update(`${first.digest}\nparts=${plan.parts}\nmaxErrors=${maxErrors}\n`)
     .digest('hex')
