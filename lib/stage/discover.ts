@@ -40,7 +40,7 @@ export async function useStagedCatalogue(settings: Settings, read: RecordReader 
       sources: { ...settings.sources, songsUri: staged, songsRegion: settings.target.region ?? settings.sources.region },
     },
     note:
-      `the staged catalogue of ${record.source}: ${record.objects.toLocaleString('en-US')} files as ${record.parts.length} parts, ` +
+      `the staged catalogue of ${record.source}: ${record.objects.toLocaleString('en-US')} files as ${record.parts.length} part${record.parts.length === 1 ? '' : 's'}, ` +
       `staged ${record.stagedAt}${record.rejectedCount > 0 ? `, ${record.rejectedCount} bad records left out` : ''}`,
   };
 }
