@@ -11,6 +11,7 @@ import { DEFAULT_SOURCE_DIR, PROJECT_ROOT } from '../lib/config';
 import { type BenchReport, type EtlRun, fastest, formatMb, formatSeconds, markdownReport, type SizeResult } from '../lib/bench/report';
 import { ensureGeneratedSet, runEtl, type RunnerContext } from '../lib/bench/runner';
 import { DEFAULT_SIZES, parseSizes } from '../lib/bench/sizes';
+import { benchStaging, stageMarkdown } from '../lib/bench/stage-bench';
 import { LocalWarehouse } from '../lib/warehouse/local/local-warehouse';
 
 const BENCH_DIR = join(PROJECT_ROOT, '.bench');
@@ -29,6 +30,7 @@ const program = new Command('npm run bench --')
   .option('--out <file>', 'the JSON result (the Markdown goes beside it, .md)', undefined)
   .option('--previous <file>', 'an earlier JSON result: print each number\'s ratio to it')
   .option('--keep', 'keep the warehouses in .bench/warehouse (deleted after measuring by default)')
+  .option('--stage', 'instead: staging the catalogue (npm run stage) from a local S3 server, and the local load before and after it')
   .option('--regenerate', 'generate the sets again (and measure the generator again) even if they exist')
   .addHelpText(
     'after',
@@ -53,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
   }
-  const flags = program.opts<{ sizes: string; songs: string; seed: string; repeat: string; out?: string; previous?: string; keep?: boolean; regenerate?: boolean }>();
+  const flags = program.opts<{ sizes: string; songs: string; seed: string; repeat: string; out?: string; previous?: string; keep?: boolean; regenerate?: boolean; stage?: boolean }>();
   let sizes, songs, seed, repeat, previous: BenchReport | undefined;
   try {
     sizes = parseSizes(flags.sizes);
@@ -85,6 +87,25 @@ async function main(argv: string[]): Promise<number> {
     commit: gitDescription(),
   };
   if (process.env['NODE_OPTIONS']) environment['NODE_OPTIONS'] = process.env['NODE_OPTIONS'];
+
+  if (flags.stage) {
+    // A set of 10,000 events carries the whole catalogue (--songs, 15,000 by default) as one file a song.
+    const set = await ensureGeneratedSet(ctx, join(BENCH_DIR, 'sets'), { events: 10_000, songs, seed }, flags.regenerate);
+    let result;
+    try {
+      result = await benchStaging(ctx, set.dir, join(BENCH_DIR, 'stage'));
+    } catch (e) {
+      process.stderr.write(`bench: ${(e as Error).message}\n`);
+      return 1;
+    }
+    const markdown = `## npm run bench -- --stage (${startedAt})\n\n${Object.entries(environment).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n${stageMarkdown(result)}`;
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(outFile, `${JSON.stringify({ version: 1, kind: 'stage', startedAt, environment, ...result }, null, 2)}\n`);
+    writeFileSync(outFile.replace(/\.json$/, '') + '.md', markdown);
+    process.stdout.write(`\n${markdown}\nWrote ${outFile}\n`);
+    if (!flags.keep) rmSync(join(BENCH_DIR, 'stage'), { recursive: true, force: true });
+    return 0;
+  }
 
   const results: SizeResult[] = [];
   for (const size of sizes) {
