@@ -7,10 +7,11 @@
  * 2. The local ETL over the generated set as it is (one file a song) and over its staged copy (a few parts),
  *    side by side: the time of "load songs" and of the whole run.
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
 import { s3Client } from '../stage/s3-store';
 import { runMeasured } from './measure';
 import { type EtlRun } from './report';
@@ -41,14 +42,25 @@ function files(dir: string): string[] {
 export async function benchStaging(ctx: RunnerContext, set: string, workDir: string): Promise<StageBenchResult> {
   rmSync(workDir, { recursive: true, force: true });
   const songFiles = files(join(set, 'song_data'));
-  const server = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory: join(workDir, 's3rver'),
-    configureBuckets: [{ name: 'bench-source', configs: [] }, { name: 'bench-stage', configs: [] }],
-  });
-  const { port } = await server.run();
+  // s3rver in a process of its own, with OpenSSL's legacy provider: it signs ListObjectsV2 continuation
+  // tokens with DES, which Node 17+ refuses otherwise, so any listing longer than 1,000 keys would fail.
+  mkdirSync(join(workDir, 's3rver'), { recursive: true });
+  const server = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', require.resolve('s3rver/bin/s3rver.js'), '-d', join(workDir, 's3rver'), '-a', '127.0.0.1', '-p', '0',
+      '--configure-bucket', 'bench-source', '--configure-bucket', 'bench-stage'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let heard = '';
+  let port: string | undefined;
+  server.stdout.setEncoding('utf8');
+  while (port === undefined) {
+    const [chunk] = (await Promise.race([once(server.stdout, 'data'), once(server, 'exit')])) as [string];
+    if (typeof chunk !== 'string') throw new Error(`s3rver exited before listening: ${heard}`);
+    heard += chunk;
+    port = /listening on [\d.]+:(\d+)/.exec(heard)?.[1];
+  }
+  server.stdout.resume();
   const endpoint = `http://127.0.0.1:${port}`;
   const credentials = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
   Object.assign(process.env, credentials);
@@ -101,7 +113,7 @@ export async function benchStaging(ctx: RunnerContext, set: string, workDir: str
     return { songFiles: songFiles.length, staging, before, after };
   } finally {
     client.destroy();
-    await server.close();
+    server.kill();
   }
 }
 
