@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { DEFAULT_SOURCE_DIR, PROJECT_ROOT } from '../lib/config';
 import { type BenchReport, type EtlRun, fastest, formatMb, formatSeconds, markdownReport, type SizeResult } from '../lib/bench/report';
 import { ensureGeneratedSet, runEtl, type RunnerContext } from '../lib/bench/runner';
+import { measureDaily } from '../lib/bench/daily';
 import { DEFAULT_SIZES, parseSizes } from '../lib/bench/sizes';
 import { benchStaging, stageMarkdown } from '../lib/bench/stage-bench';
 import { LocalWarehouse } from '../lib/warehouse/local/local-warehouse';
@@ -30,6 +31,7 @@ const program = new Command('npm run bench --')
   .option('--out <file>', 'the JSON result (the Markdown goes beside it, .md)', undefined)
   .option('--previous <file>', 'an earlier JSON result: print each number\'s ratio to it')
   .option('--keep', 'keep the warehouses in .bench/warehouse (deleted after measuring by default)')
+  .option('--daily', 'instead: one more day (the 1M set\'s 2018-11-30, ~33,000 events) loaded with --date over each size\'s first 29 days')
   .option('--stage', 'instead: staging the catalogue (npm run stage) from a local S3 server, and the local load before and after it')
   .option('--regenerate', 'generate the sets again (and measure the generator again) even if they exist')
   .addHelpText(
@@ -55,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
   }
-  const flags = program.opts<{ sizes: string; songs: string; seed: string; repeat: string; out?: string; previous?: string; keep?: boolean; regenerate?: boolean; stage?: boolean }>();
+  const flags = program.opts<{ sizes: string; songs: string; seed: string; repeat: string; out?: string; previous?: string; keep?: boolean; regenerate?: boolean; daily?: boolean; stage?: boolean }>();
   let sizes, songs, seed, repeat, previous: BenchReport | undefined;
   try {
     sizes = parseSizes(flags.sizes);
@@ -104,6 +106,26 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(outFile.replace(/\.json$/, '') + '.md', markdown);
     process.stdout.write(`\n${markdown}\nWrote ${outFile}\n`);
     if (!flags.keep) rmSync(join(BENCH_DIR, 'stage'), { recursive: true, force: true });
+    return 0;
+  }
+
+  if (flags.daily) {
+    const daySet = await ensureGeneratedSet(ctx, join(BENCH_DIR, 'sets'), { events: 1_000_000, songs, seed });
+    const daily = [];
+    for (const size of sizes) {
+      if (size.events === undefined) continue;
+      const set = await ensureGeneratedSet(ctx, join(BENCH_DIR, 'sets'), { events: size.events, songs, seed });
+      daily.push(await measureDaily(ctx, join(BENCH_DIR, 'daily'), { label: size.label, set: set.dir }, daySet.dir));
+    }
+    const report = { version: 1, kind: 'daily', startedAt, command: `npm run bench -- ${argv.slice(2).join(' ')}`.trim(), environment, daily };
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+    for (const d of daily) {
+      const best = Math.min(...d.runs.map((r) => r.wallMs));
+      const load = Math.min(...d.runs.map((r) => r.loadMs));
+      process.stdout.write(`${d.history}: history ${d.historyEvents.toLocaleString('en-US')} events; one day (${d.runs[0]!.events.toLocaleString('en-US')} events): ${formatSeconds(best)} s end to end (best of ${d.runs.length}), ${formatSeconds(load)} s loading\n`);
+    }
+    process.stdout.write(`Wrote ${outFile}\n`);
     return 0;
   }
 

@@ -1,10 +1,13 @@
 /** npm run etl — load the Sparkify data into the star schema, on the local warehouse or Redshift. */
 import { Command } from 'commander';
 import { consoleProgress, formatMs, formatTable, peakRssBytes, runCli } from '../lib/cli';
-import { resolveSettings } from '../lib/config';
+import { localS3Folders, type LocalTarget, resolveSettings, type Settings } from '../lib/config';
+import { ConfigError } from '../lib/errors';
 import { silentProgress } from '../lib/pipeline/progress';
+import { type DayPlan, parseRunRequest, planDays, runEtl } from '../lib/pipeline/etl-run';
+import { type ListLogDays, localLogDays, s3LogDays } from '../lib/pipeline/log-days';
+import { runIdentity } from '../lib/pipeline/run-ledger';
 import { useStagedCatalogue } from '../lib/stage/discover';
-import { runPipeline } from '../lib/pipeline/pipeline';
 import { openWarehouse } from '../lib/warehouse/open';
 import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
 import type { RedshiftDataApiWarehouse } from '../lib/warehouse/redshift/redshift-warehouse';
@@ -20,12 +23,24 @@ const program = new Command('npm run etl --')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)')
   .option('--max-errors <n>', 'rows each COPY may reject before it fails, as COPY … MAXERROR (default 0)');
 addRedshiftOptions(program)
-  .option('--fresh', 'drop every table the pipeline owns before loading')
+  .option('--date <YYYY-MM-DD>', "load one day: COPY only that day's log file and merge it into the star schema")
+  .option('--from <YYYY-MM-DD>', 'backfill a range of days, from this one (with --to; both included), one transaction per day')
+  .option('--to <YYYY-MM-DD>', 'the last day of the range')
+  .option('--strict', 'with --date/--from/--to: a day without a log file is an error instead of being skipped')
+  .option('--reload-catalogue', 'with --date/--from/--to: load the song files again first (a daily load reuses the last ones)')
+  .option('--full-refresh', 'rebuild everything from all the logs and the catalogue (what a run without date flags does)')
+  .option('--fresh', 'drop every table the pipeline owns before loading (full runs; the etl_runs ledger is kept)')
   .option('--json', 'print a machine-readable summary on stdout')
   .option('--quiet', 'print no progress')
   .addHelpText(
     'after',
     `
+Examples:
+  npm run etl                                          a full load (every log file and the catalogue)
+  npm run etl -- --date 2018-11-05                     one day, merged into what is loaded
+  npm run etl -- --from 2018-11-01 --to 2018-11-30     a backfill, one published day at a time
+  npm run etl -- --date 2018-11-01 --reload-catalogue  the first day of a new warehouse
+
 Environment (flags win): SPARKIFY_TARGET, SPARKIFY_SOURCE, SPARKIFY_DATA_DIR, SPARKIFY_MAX_ERRORS,
   SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE.${REDSHIFT_ENVIRONMENT_HELP}`,
   );
@@ -42,13 +57,29 @@ void runCli(program, async () => {
     secretArn?: string;
     statementTimeout?: string;
     fresh?: boolean;
+    date?: string;
+    from?: string;
+    to?: string;
+    strict?: boolean;
+    reloadCatalogue?: boolean;
+    fullRefresh?: boolean;
     json?: boolean;
     quiet?: boolean;
   }>();
+  const request = parseRunRequest(flags);
   // On Redshift, the stack's staging bucket may hold the song catalogue compacted by npm run stage.
   const { settings, note: stagedNote } = await useStagedCatalogue(resolveSettings(flags));
   const { target, sources } = settings;
+  if (request.mode !== 'full' && flags.fresh) throw new ConfigError('--fresh drops every table: it goes with a full run, not with --date or --from/--to.');
   const progress = flags.quiet ? silentProgress : consoleProgress();
+  // The days a dated run loads, from the listing of the logs, before the warehouse is opened: a date outside
+  // the data is refused before anything runs.
+  let plan: DayPlan | undefined;
+  if (request.mode !== 'full') {
+    const listLogDays: ListLogDays =
+      target.kind === 'local' ? localLogDays(localS3Folders(settings as Settings<LocalTarget>)) : s3LogDays(sources.region);
+    plan = planDays(request, await listLogDays(sources.eventsUri), sources.eventsUri);
+  }
   if (!flags.quiet) {
     process.stderr.write(`Target: ${target.kind} (${settings.why})\n`);
     process.stderr.write(
@@ -65,20 +96,34 @@ void runCli(program, async () => {
   let summary;
   try {
     if (!flags.quiet) process.stderr.write(`Warehouse: ${warehouse.description}\n`);
-    summary = await runPipeline(warehouse, { sources, fresh: flags.fresh, progress });
+    summary = await runEtl(warehouse, request, {
+      sources,
+      plan,
+      fresh: flags.fresh,
+      progress,
+      target: target.kind === 'local' ? `local ${target.dataDir}` : `redshift ${target.workgroupName}/${target.database}`,
+      runBy: await runIdentity(warehouse),
+      onDay: flags.quiet ? undefined : (day, i, of) => process.stderr.write(`Published ${day.day} (${i + 1}/${of}): ${day.rows['songplays']} plays, ${formatMs(day.ms)}\n`),
+    });
   } finally {
     await warehouse.close();
   }
   const totalMs = Math.round(performance.now() - started);
   const dataApi = target.kind === 'redshift' ? (warehouse as RedshiftDataApiWarehouse).stats() : undefined;
   if (flags.json) {
-    const out = { target: target.kind, why: settings.why, warehouse: warehouse.description, ...summary, dataApi, totalMs, peakRssBytes: peakRssBytes() };
+    // A full run's summary keeps its shape (steps, tables, checks, rejected); the run's own fields go beside it.
+    const { full, ...run } = summary;
+    const out = { target: target.kind, why: settings.why, warehouse: warehouse.description, ...full, ...run, dataApi, totalMs, peakRssBytes: peakRssBytes() };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else if (!flags.quiet) {
-    const rows = Object.entries(summary.tables).map(([table, n]) => ({ table, rows: n.toLocaleString('en-US') }));
+    const counts = summary.full?.tables ?? summary.rowsLoaded;
+    const rows = Object.entries(counts).map(([table, n]) => ({ table, rows: n.toLocaleString('en-US') }));
     process.stdout.write(`${formatTable(rows)}\n`);
-    const passed = summary.checks.filter((c) => c.failures === 0).length;
-    process.stderr.write(`Done in ${formatMs(totalMs)}: ${passed} data tests passed, ${summary.rejected.length} rows rejected.\n`);
+    const checks = [...(summary.full?.checks ?? []), ...(summary.catalogue?.checks ?? []), ...summary.days.flatMap((d) => d.checks)];
+    const passed = checks.filter((c) => c.failures === 0).length;
+    const rejected = Object.values(summary.rowsRejected).reduce((a, b) => a + b, 0);
+    const what = summary.mode === 'full' ? 'full load' : `${summary.days.length} day${summary.days.length === 1 ? '' : 's'} published${summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped (no log file)` : ''}`;
+    process.stderr.write(`Done in ${formatMs(totalMs)} (${what}, run ${summary.runId}): ${passed} data tests passed, ${rejected} rows rejected.\n`);
     if (dataApi) {
       process.stderr.write(
         `Data API: ${dataApi.totalCalls} calls (${dataApi.retries} retried) for ${dataApi.statements} statements; waiting took ` +

@@ -20,7 +20,7 @@ export function childEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SPARKIFY_')));
 }
 
-function tsxArgs(root: string, script: string, args: readonly string[]): string[] {
+export function tsxArgs(root: string, script: string, args: readonly string[]): string[] {
   return ['--import', 'tsx', join(root, 'scripts', script), ...args];
 }
 

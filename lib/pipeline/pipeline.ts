@@ -14,7 +14,7 @@ import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { type Progress, type StepResult, silentProgress } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { dataTestsOf, statementsOf } from './sql-files';
-import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable } from './tables';
+import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
 
 export interface PipelineOptions {
@@ -104,16 +104,19 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
       // Each star table is created empty and filled in this transaction, so its rows are the rows its
       // statements report inserting: no count has to read the tables again.
       const statements = buildStatements();
-      const results = await warehouse.run(statements, { transaction: true });
+      const results = await warehouse.run([...statements, ...stateBuildStatements()], { transaction: true });
       const counts = Object.fromEntries(STAR_TABLES.map((t) => [t, 0])) as Record<StarTable, number>;
-      results.forEach((result, i) => (counts[statements[i]!.table] += result.rowsAffected));
+      statements.forEach((statement, i) => (counts[statement.table] += results[i]!.rowsAffected));
       counts.user_agents += await loadUserAgents(warehouse, BUILD_SUFFIX);
       return counts;
     },
     (counts) => ({ rows: Object.values(counts).reduce((a, b) => a + b, 0), detail: STAR_TABLES.map((t) => `${t} ${counts[t]}`).join(', ') }),
   );
 
-  const starTests: TableTests[] = STAR_TABLES.map((table) => ({ table, tests: dataTestsOf(modelFile(table)) }));
+  const starTests: TableTests[] = [
+    ...STAR_TABLES.map((table) => ({ table, tests: dataTestsOf(modelFile(table)) })),
+    ...STATE_TABLES.map((table) => ({ table, tests: dataTestsOf(stateFile(table)) })),
+  ];
   const starResults = await step('check star tables', () => runChecks(warehouse, starTests, (t) => `${t}${BUILD_SUFFIX}`), (r) => ({
     detail: `${r.length} tests`,
   }));
@@ -125,7 +128,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
 
   await step('publish star tables', () =>
     warehouse.run(
-      STAR_TABLES.flatMap((table) => statementsOf('marts/publish.sql', { table })).map((sql) => ({ sql, label: 'publish star tables' })),
+      [...STAR_TABLES, ...STATE_TABLES].flatMap((table) => statementsOf('marts/publish.sql', { table })).map((sql) => ({ sql, label: 'publish star tables' })),
       { transaction: true },
     ),
   );
@@ -133,7 +136,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   return { steps, tables: built, checks, rejected, ms: Math.round(performance.now() - started) };
 }
 
-function copyTemplateValues(sources: SourceSettings): Record<string, string> {
+export function copyTemplateValues(sources: SourceSettings): Record<string, string> {
   return {
     events_uri: s3UriLiteral('events URI', sources.eventsUri),
     songs_uri: s3UriLiteral('songs URI', sources.songsUri),
@@ -151,8 +154,17 @@ function buildStatements(): (Statement & { readonly table: StarTable })[] {
   );
 }
 
+/** The tables the daily loads keep (lib/pipeline/tables.ts), built from staging like the star tables. */
+export function stateBuildStatements(): Statement[] {
+  return STATE_TABLES.flatMap((table) => {
+    const name = `${table}${BUILD_SUFFIX}`;
+    return [`DROP TABLE IF EXISTS ${name}`, ...statementsOf(stateFile(table), { table: name })].map((sql) => ({ sql, label: `build ${table}` }));
+  });
+}
+
 function dropAllStatements() {
-  const tables = [...STAGING_TABLES.map((t) => t.name), ...STAR_TABLES, ...STAR_TABLES.map((t) => `${t}${BUILD_SUFFIX}`)];
+  const owned = [...STAR_TABLES, ...STATE_TABLES];
+  const tables = [...STAGING_TABLES.map((t) => t.name), ...owned, ...owned.map((t) => `${t}${BUILD_SUFFIX}`)];
   return tables.map((t) => ({ sql: `DROP TABLE IF EXISTS ${t}`, label: `drop ${t}` }));
 }
 
@@ -164,7 +176,7 @@ export async function countAll(warehouse: Warehouse): Promise<Record<StarTable, 
 }
 
 /** The rows a COPY rejected (within MAXERROR), as sys_load_error_detail holds them on both targets. */
-async function loadRejects(warehouse: Warehouse, table: string, queryId: number | undefined): Promise<LoadRejectRow[]> {
+export async function loadRejects(warehouse: Warehouse, table: string, queryId: number | undefined): Promise<LoadRejectRow[]> {
   if (queryId === undefined) return [];
   const rows = await warehouse.query<{ file_name: string; line_number: number; column_name: string; error_message: string }>(
     `SELECT TRIM(file_name) AS file_name, line_number, TRIM(column_name) AS column_name, TRIM(error_message) AS error_message

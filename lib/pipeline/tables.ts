@@ -25,3 +25,15 @@ export const BUILD_SUFFIX = '_next';
 export function modelFile(table: StarTable): string {
   return `marts/${table}.sql`;
 }
+
+/**
+ * What the daily loads keep beside the star schema (sql/incremental/<name>.sql): the catalogue as the song
+ * match reads it, each user's latest state per day, and the days loaded. A full run builds them under the
+ * build suffix with the star tables and publishes them in the same transaction.
+ */
+export const STATE_TABLES = ['song_catalogue', 'user_day_states', 'loaded_days'] as const;
+export type StateTable = (typeof STATE_TABLES)[number];
+
+export function stateFile(table: StateTable): string {
+  return `incremental/${table}.sql`;
+}

@@ -7,7 +7,7 @@ import { ListStatementsCommand, RedshiftDataClient } from '@aws-sdk/client-redsh
 import { DEFAULT_SOURCES } from '../../lib/config';
 import { SparkifyError, StatementError } from '../../lib/errors';
 import { runPipeline } from '../../lib/pipeline/pipeline';
-import { STAR_TABLES } from '../../lib/pipeline/tables';
+import { STAR_TABLES, STATE_TABLES } from '../../lib/pipeline/tables';
 import { DataApiEndpoint, type DataApiFaults } from '../../lib/data-api-endpoint/endpoint';
 import { RedshiftDataApiWarehouse, type RedshiftDataApiWarehouseOptions } from '../../lib/warehouse/redshift/redshift-warehouse';
 import type { Warehouse } from '../../lib/warehouse/warehouse';
@@ -73,7 +73,7 @@ describe('on a warehouse holding a published star schema', () => {
       expect(error).toBeInstanceOf(StatementError);
       const at = 2 * STAR_TABLES.indexOf('songplays') + 2;
       expect(error.message).toBe(
-        `publish star tables failed on Redshift at statement ${at} of ${2 * STAR_TABLES.length}: ERROR: could not rename: disk full (injected). ` +
+        `publish star tables failed on Redshift at statement ${at} of ${2 * (STAR_TABLES.length + STATE_TABLES.length)}: ERROR: could not rename: disk full (injected). ` +
           'SQL: ALTER TABLE songplays_next RENAME TO songplays. The batch ran as one transaction, so none of it took effect.',
       );
     });

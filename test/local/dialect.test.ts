@@ -1,5 +1,13 @@
 import { TranslationError } from '../../lib/errors';
-import { translate } from '../../lib/warehouse/local/dialect';
+import {
+  DATE_PARTS,
+  POSTGRES_ONLY_WORDS,
+  REDSHIFT_ONLY_WORDS,
+  translate,
+  UNSUPPORTED_FUNCTIONS,
+  UNSUPPORTED_STATEMENTS,
+  UNSUPPORTED_TYPES,
+} from '../../lib/warehouse/local/dialect';
 import { splitStatements } from '../../lib/warehouse/sql-lexer';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
 
@@ -48,9 +56,42 @@ describe('Redshift → Postgres translation', () => {
     ['RETURNING (Postgres only)', 'INSERT INTO t VALUES (1) RETURNING a', /RETURNING/],
     ['SERIAL (Postgres only)', 'CREATE TABLE t (a SERIAL)', /SERIAL/],
     ['CHECK constraints (Redshift has none)', 'CREATE TABLE t (a INT, CHECK (a > 0))', /CHECK/],
+    ['EXCLUDE constraints (Redshift has none)', 'CREATE TABLE t (a INT, EXCLUDE (a WITH =))', /EXCLUDE/],
+    ['COPY, which only the local warehouse emulates', "COPY t FROM 's3://b/p' IAM_ROLE default", /COPY/],
   ])('refuses %s with an error that names it', (_, sql, construct) => {
     expect(() => translate(sql)).toThrow(TranslationError);
     expect(() => translate(sql)).toThrow(construct);
+  });
+
+  // The lists the translator refuses by, written out: a construct dropped from a list fails here, and a
+  // construct added to one must be added here (and so gets its generated case below).
+  test('refuses exactly these statements, functions, keywords and types', () => {
+    expect(UNSUPPORTED_STATEMENTS).toEqual(['UNLOAD', 'VACUUM', 'GRANT', 'REVOKE', 'CREATE EXTERNAL', 'CREATE LIBRARY', 'ALTER DATASHARE', 'CREATE DATASHARE']);
+    expect([...UNSUPPORTED_FUNCTIONS]).toEqual([
+      'DATEDIFF', 'CONVERT_TIMEZONE', 'LISTAGG', 'MEDIAN', 'STRTOL', 'FNV_HASH', 'JSON_EXTRACT_PATH_TEXT',
+      'JSON_PARSE', 'GETDATE_UTC', 'RATIO_TO_REPORT', 'HLL', 'HLL_CREATE_SKETCH',
+    ]);
+    expect(Object.keys(REDSHIFT_ONLY_WORDS)).toEqual(['APPROXIMATE', 'QUALIFY', 'PIVOT', 'UNPIVOT']);
+    expect([...UNSUPPORTED_TYPES]).toEqual(['SUPER', 'HLLSKETCH', 'GEOMETRY', 'GEOGRAPHY', 'VARBYTE', 'VARBINARY']);
+    expect([...POSTGRES_ONLY_WORDS]).toEqual(['RETURNING', 'SERIAL', 'BIGSERIAL', 'SMALLSERIAL', 'JSONB', 'GENERATE_SERIES', 'LATERAL']);
+  });
+
+  const refusals: [string, string][] = [
+    ...UNSUPPORTED_STATEMENTS.map((s): [string, string] => [s, `${s} something`]),
+    ...[...UNSUPPORTED_FUNCTIONS].map((f): [string, string] => [`${f}()`, `SELECT ${f.toLowerCase()}(a, b) FROM t`]),
+    ...Object.keys(REDSHIFT_ONLY_WORDS).map((w): [string, string] => [w, `SELECT a FROM t ${w.toLowerCase()} (b)`]),
+    ...[...UNSUPPORTED_TYPES].map((type): [string, string] => [`the ${type} type`, `CREATE TABLE t (a ${type.toLowerCase()})`]),
+    ...[...POSTGRES_ONLY_WORDS].map((w): [string, string] => [w, `SELECT a FROM t, ${w.toLowerCase()} (SELECT 1) AS x`]),
+  ];
+  test.each(refusals)('refuses %s, from its list, naming it', (construct, sql) => {
+    expect(() => translate(sql)).toThrow(TranslationError);
+    expect(() => translate(sql)).toThrow(`cannot translate ${construct}:`);
+  });
+
+  test.each(Object.entries(DATE_PARTS))('the date part %s is Postgres\'s %s in DATE_PART, DATEPART and EXTRACT', (name, pg) => {
+    expect(squash(translate(`SELECT DATE_PART(${name}, ts), DATEPART('${name}', ts), EXTRACT(${name} FROM ts) FROM t`))).toBe(
+      `SELECT DATE_PART('${pg}', ts), DATE_PART('${pg}', ts), EXTRACT(${pg} FROM ts) FROM t`,
+    );
   });
 
   test('statements are split on top-level semicolons only', () => {
@@ -68,6 +109,18 @@ describe('translated SQL keeps Redshift semantics on the local warehouse', () =>
   test('integer division truncates and FLOAT is 8 bytes', async () => {
     const [row] = await db.warehouse.query("SELECT 7 / 2 AS q, CAST(0.1 AS FLOAT) + CAST(0.2 AS FLOAT) AS f, pg_typeof(CAST(1 AS FLOAT))::VARCHAR AS t");
     expect(row).toEqual({ q: 3, f: 0.30000000000000004, t: 'double precision' });
+  });
+
+  test('every date part the dialect maps gives, on Postgres, the value that part has', async () => {
+    // Monday 31 December 2018: ISO week 1 of 2019, day 365 of 2018.
+    const ts = "TIMESTAMP '2018-12-31 21:07:03.123456'";
+    const value: Record<string, number> = {
+      millennium: 3, century: 21, decade: 201, epoch: Date.UTC(2018, 11, 31, 21, 7, 3) / 1000 + 0.123456, year: 2018, quarter: 4,
+      month: 12, week: 1, dow: 1, doy: 365, day: 31, hour: 21, minute: 7, second: 3.123456, milliseconds: 3123.456, microseconds: 3123456,
+    };
+    const names = Object.keys(DATE_PARTS);
+    const [row] = await db.warehouse.query(`SELECT ${names.map((name, i) => `DATE_PART(${name}, ${ts}) AS p${i}`).join(', ')}`);
+    expect(names.map((name, i) => [name, Number(row![`p${i}`])])).toEqual(names.map((name) => [name, value[DATE_PARTS[name]!]]));
   });
 
   test('an over-long string fails rather than being cut', async () => {

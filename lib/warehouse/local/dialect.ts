@@ -18,7 +18,7 @@ import { TranslationError } from '../../errors';
 import { type Token, isWord, significant, tokenize } from '../sql-lexer';
 
 /** Redshift date-part names and abbreviations, by the Postgres name they mean. */
-const DATE_PARTS: Record<string, string> = {};
+export const DATE_PARTS: Record<string, string> = {};
 for (const [pg, names] of Object.entries({
   millennium: ['millennium', 'millennia', 'mil', 'mils'],
   century: ['century', 'centuries', 'c', 'cent', 'cents'],
@@ -40,15 +40,26 @@ for (const [pg, names] of Object.entries({
   for (const name of names) DATE_PARTS[name] = pg;
 }
 
-/** Redshift-only functions and keywords that have no faithful translation here. */
-const UNSUPPORTED_FUNCTIONS = new Set([
-  'DATEDIFF', 'CONVERT_TIMEZONE', 'LISTAGG', 'MEDIAN', 'APPROXIMATE', 'STRTOL', 'FNV_HASH', 'JSON_EXTRACT_PATH_TEXT',
+/*
+ * What the translator refuses, as lists (exported so that the tests hold one case for each entry).
+ */
+/** Redshift-only functions that have no faithful translation here (refused when called). */
+export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
+  'DATEDIFF', 'CONVERT_TIMEZONE', 'LISTAGG', 'MEDIAN', 'STRTOL', 'FNV_HASH', 'JSON_EXTRACT_PATH_TEXT',
   'JSON_PARSE', 'GETDATE_UTC', 'RATIO_TO_REPORT', 'HLL', 'HLL_CREATE_SKETCH',
 ]);
-const UNSUPPORTED_TYPES = new Set(['SUPER', 'HLLSKETCH', 'GEOMETRY', 'GEOGRAPHY', 'VARBYTE', 'VARBINARY']);
+/** Redshift-only keywords with no translation here, and why (refused wherever they appear). */
+export const REDSHIFT_ONLY_WORDS: Readonly<Record<string, string>> = {
+  APPROXIMATE: 'is a Redshift-only aggregate modifier',
+  QUALIFY: 'is Redshift syntax with no translation here',
+  PIVOT: 'is Redshift syntax with no translation here',
+  UNPIVOT: 'is Redshift syntax with no translation here',
+};
+export const UNSUPPORTED_TYPES: ReadonlySet<string> = new Set(['SUPER', 'HLLSKETCH', 'GEOMETRY', 'GEOGRAPHY', 'VARBYTE', 'VARBINARY']);
 /** Postgres accepts these but Redshift refuses them: refusing them locally keeps sql/ runnable on Redshift. */
-const POSTGRES_ONLY_WORDS = new Set(['RETURNING', 'SERIAL', 'BIGSERIAL', 'SMALLSERIAL', 'JSONB', 'GENERATE_SERIES', 'LATERAL']);
-const UNSUPPORTED_STATEMENTS = ['UNLOAD', 'VACUUM', 'GRANT', 'REVOKE', 'CREATE EXTERNAL', 'CREATE LIBRARY', 'ALTER DATASHARE', 'CREATE DATASHARE'];
+export const POSTGRES_ONLY_WORDS: ReadonlySet<string> = new Set(['RETURNING', 'SERIAL', 'BIGSERIAL', 'SMALLSERIAL', 'JSONB', 'GENERATE_SERIES', 'LATERAL']);
+/** Statements, by their first words, that the local warehouse cannot run. */
+export const UNSUPPORTED_STATEMENTS: readonly string[] = ['UNLOAD', 'VACUUM', 'GRANT', 'REVOKE', 'CREATE EXTERNAL', 'CREATE LIBRARY', 'ALTER DATASHARE', 'CREATE DATASHARE'];
 
 export function translate(sql: string): string {
   const tokens = tokenize(sql);
@@ -80,12 +91,11 @@ function checkUnsupported(sig: readonly Token[]): void {
     const next = sig[i + 1];
     const isCall = next?.kind === 'op' && next.text === '(';
     if (isCall && UNSUPPORTED_FUNCTIONS.has(word)) fail(`${word}()`, 'is a Redshift function with no faithful Postgres translation here');
-    if (word === 'APPROXIMATE') fail('APPROXIMATE', 'is a Redshift-only aggregate modifier');
+    if (Object.hasOwn(REDSHIFT_ONLY_WORDS, word)) fail(word, REDSHIFT_ONLY_WORDS[word]!);
     if (UNSUPPORTED_TYPES.has(word)) fail(`the ${word} type`, 'has no Postgres equivalent here');
     if (POSTGRES_ONLY_WORDS.has(word)) fail(word, 'is Postgres syntax that Redshift refuses');
     if (word === 'ON' && isWord(next, 'CONFLICT')) fail('ON CONFLICT', 'is Postgres syntax that Redshift refuses');
     if (word === 'TOP' && isWord(sig[i - 1], 'SELECT', 'DISTINCT')) fail('SELECT TOP', 'is Redshift syntax; use LIMIT, which both accept');
-    if (word === 'QUALIFY' || word === 'PIVOT' || word === 'UNPIVOT') fail(word, 'is Redshift syntax with no translation here');
   });
 }
 

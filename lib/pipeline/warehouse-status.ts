@@ -1,0 +1,62 @@
+/**
+ * What `npm run status` reports about a warehouse: its last runs (etl_runs), the days its star schema holds
+ * and the gaps between them (loaded_days), and the size of every table the pipeline owns. Reads only.
+ */
+import type { Warehouse } from '../warehouse/warehouse';
+import { gaps } from './days';
+import { existingTables, type LedgerRow, lastRuns } from './run-ledger';
+import { STAGING_TABLES, STAR_TABLES, STATE_TABLES } from './tables';
+
+export interface LoadedDay {
+  readonly day: string;
+  readonly events: number;
+  readonly songplays: number;
+  readonly loaded_at: string;
+}
+
+export interface WarehouseStatus {
+  readonly runs: readonly LedgerRow[];
+  readonly days: readonly LoadedDay[];
+  /** Runs of missing days between the first and the last day loaded, as [first, last]. */
+  readonly gaps: readonly (readonly [string, string])[];
+  /** Rows per table, for the tables that exist. */
+  readonly tables: Readonly<Record<string, number>>;
+}
+
+export async function warehouseStatus(warehouse: Warehouse, runs = 10): Promise<WarehouseStatus> {
+  const owned = [...STAR_TABLES, ...STATE_TABLES, ...STAGING_TABLES.map((t) => t.name), 'etl_runs'];
+  const present = await existingTables(warehouse, owned);
+  const names = owned.filter((t) => present.has(t));
+  const tables: Record<string, number> = {};
+  if (names.length > 0) {
+    const rows = await warehouse.query<{ name: string; n: number }>(names.map((t) => `SELECT '${t}' AS name, COUNT(*) AS n FROM ${t}`).join(' UNION ALL '));
+    for (const r of rows) tables[String(r.name).trim()] = Number(r.n);
+  }
+  const days = present.has('loaded_days')
+    ? (await warehouse.query<{ day: string; events: number; songplays: number; loaded_at: string }>(
+        'SELECT day, events, songplays, loaded_at FROM loaded_days ORDER BY day',
+      )).map((r) => ({ day: String(r.day), events: Number(r.events), songplays: Number(r.songplays), loaded_at: String(r.loaded_at) }))
+    : [];
+  return { runs: await lastRuns(warehouse, runs), days, gaps: gaps(days.map((d) => d.day)), tables: Object.fromEntries(names.map((t) => [t, tables[t] ?? 0])) };
+}
+
+/** Days as compact spans: 2018-11-01…2018-11-04, 2018-11-06. */
+export function spans(days: readonly string[]): string[] {
+  const out: string[] = [];
+  let start: string | undefined;
+  let prev: string | undefined;
+  const flush = () => {
+    if (start !== undefined) out.push(start === prev ? start : `${start}…${prev}`);
+  };
+  for (const day of days) {
+    if (prev !== undefined && gaps([prev, day]).length === 0) {
+      prev = day;
+      continue;
+    }
+    flush();
+    start = day;
+    prev = day;
+  }
+  flush();
+  return out;
+}

@@ -1,0 +1,96 @@
+-- A daily load's build: the day's part of each star table, under *_day names, from staging_events (which
+-- holds only the day's log file) and the published tables. Run in one transaction, tested, then merged by
+-- day_publish.sql. Parameters: :day ('2018-11-05'), and the day's bounds :day_start and :day_end
+-- ('2018-11-05 00:00:00', '2018-11-06 00:00:00'). (LIKE copies the published table's columns, NOT NULL,
+-- distribution and sort keys, on Redshift and on Postgres.)
+-- user_day_states_day and loaded_days_day are built before this from user_day_states.sql and loaded_days.sql.
+
+-- The day's plays, exactly as sql/marts/songplays.sql builds them, matched against song_catalogue (the
+-- song files the last full run or --reload-catalogue read) instead of staging_songs. An event's id and its
+-- match depend only on the event and the catalogue, so these are the rows a full load gives the same events.
+DROP TABLE IF EXISTS songplays_day;
+CREATE TABLE songplays_day (LIKE songplays);
+INSERT INTO songplays_day (
+    songplay_id, start_time, user_id, level, song_id, artist_id, session_id, item_in_session,
+    location, user_agent, song_title, artist_name, song_length
+)
+SELECT MD5(
+           NVL(CAST(e.session_id AS VARCHAR), '') || '|' ||
+           NVL(CAST(e.item_in_session AS VARCHAR), '') || '|' ||
+           NVL(CAST(e.ts AS VARCHAR), '')
+       ),
+       e.ts, e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.item_in_session,
+       e.location, e.user_agent, e.song, e.artist, e.length
+FROM staging_events AS e
+LEFT JOIN (
+    SELECT ev.session_id, ev.item_in_session, ev.ts, s.song_id, s.artist_id,
+           ROW_NUMBER() OVER (
+               PARTITION BY ev.session_id, ev.item_in_session, ev.ts
+               ORDER BY ABS(s.duration - ev.length), s.song_id
+           ) AS rn
+    FROM staging_events AS ev
+    JOIN song_catalogue AS s ON s.title = ev.song AND s.artist_name = ev.artist
+    WHERE ev.page = 'NextSong'
+) AS m
+    ON m.session_id = e.session_id AND m.item_in_session = e.item_in_session AND m.ts = e.ts AND m.rn = 1
+WHERE e.page = 'NextSong';
+
+-- The day's start times, broken down exactly as sql/marts/time.sql does.
+DROP TABLE IF EXISTS time_day;
+CREATE TABLE time_day (LIKE time);
+INSERT INTO time_day (start_time, hour, day, week, month, year, weekday)
+SELECT start_time,
+       DATE_PART(hour, start_time),
+       DATE_PART(day, start_time),
+       DATE_PART(week, start_time),
+       DATE_PART(month, start_time),
+       DATE_PART(year, start_time),
+       DATE_PART(dow, start_time)
+FROM (SELECT DISTINCT start_time FROM songplays_day) AS t;
+
+-- Every user agent of the day's plays, parsed by lib/pipeline/user-agents.ts after this transaction.
+DROP TABLE IF EXISTS user_agents_day;
+CREATE TABLE user_agents_day (LIKE user_agents);
+
+-- User agents that only the day's previous plays used: after the merge, each is deleted unless another
+-- day's plays still use it (a day loaded again with other events must leave no agent behind).
+DROP TABLE IF EXISTS user_agents_gone_day;
+CREATE TABLE user_agents_gone_day (user_agent VARCHAR(1024) NOT NULL) DISTSTYLE ALL;
+INSERT INTO user_agents_gone_day (user_agent)
+SELECT DISTINCT user_agent
+FROM songplays
+WHERE start_time >= CAST(:day_start AS TIMESTAMP) AND start_time < CAST(:day_end AS TIMESTAMP)
+  AND user_agent IS NOT NULL
+  AND user_agent NOT IN (SELECT user_agent FROM songplays_day WHERE user_agent IS NOT NULL);
+
+-- Users whose row the day can change: those with an event on the day now, or before this load.
+DROP TABLE IF EXISTS users_affected_day;
+CREATE TABLE users_affected_day (user_id INTEGER NOT NULL) DISTSTYLE ALL;
+INSERT INTO users_affected_day (user_id)
+SELECT user_id FROM user_day_states_day
+UNION
+SELECT user_id FROM user_day_states WHERE day = CAST(:day AS DATE);
+
+-- Their rows after the merge: the latest of their states over the other days and the day's new states,
+-- ordered as sql/marts/users.sql orders events. An affected user left with no state at all (their only
+-- events were on this day, and are gone) gets no row, as a full load would give them none.
+DROP TABLE IF EXISTS users_day;
+CREATE TABLE users_day (LIKE users);
+INSERT INTO users_day (user_id, first_name, last_name, gender, level, location)
+SELECT user_id, first_name, last_name, gender, level, location
+FROM (
+    SELECT s.user_id, s.first_name, s.last_name, s.gender, s.level, s.location,
+           ROW_NUMBER() OVER (
+               PARTITION BY s.user_id
+               ORDER BY s.ts DESC, s.session_id DESC, s.item_in_session DESC
+           ) AS rn
+    FROM (
+        SELECT user_id, ts, session_id, item_in_session, first_name, last_name, gender, level, location
+        FROM user_day_states
+        WHERE day <> CAST(:day AS DATE) AND user_id IN (SELECT user_id FROM users_affected_day)
+        UNION ALL
+        SELECT user_id, ts, session_id, item_in_session, first_name, last_name, gender, level, location
+        FROM user_day_states_day
+    ) AS s
+) AS ranked
+WHERE rn = 1;

@@ -1,0 +1,42 @@
+-- user_day_states: each user's latest event of each day (by event time, then session, then item, as
+-- sql/marts/users.sql orders them), with what users keeps of it. users is the latest of these per user, so a
+-- daily load can recompute a user's row from the days kept here whatever order the days arrive in, and a day
+-- loaded again with other events replaces exactly its own states. A day is the event's UTC date.
+-- Filled from staging_events: all of it on a full run, one day's file on a daily run.
+-- @test not_null: user_id, day, ts
+
+CREATE TABLE {{table}} (
+    user_id         INTEGER      NOT NULL,
+    day             DATE         NOT NULL,
+    ts              TIMESTAMP    NOT NULL,
+    session_id      INTEGER,
+    item_in_session INTEGER,
+    first_name      VARCHAR(256),
+    last_name       VARCHAR(256),
+    gender          VARCHAR(16),
+    level           VARCHAR(16),
+    location        VARCHAR(512)
+)
+DISTSTYLE ALL
+SORTKEY (user_id, day);
+
+-- Only each user's rows at their latest ts of the day are ranked, as in users.sql (ranking every event
+-- sorts a million wide rows on a full run).
+INSERT INTO {{table}} (user_id, day, ts, session_id, item_in_session, first_name, last_name, gender, level, location)
+SELECT user_id, day, ts, session_id, item_in_session, first_name, last_name, gender, level, location
+FROM (
+    SELECT e.user_id, latest.day, e.ts, e.session_id, e.item_in_session, e.first_name, e.last_name, e.gender, e.level, e.location,
+           ROW_NUMBER() OVER (
+               PARTITION BY e.user_id, latest.day
+               ORDER BY e.session_id DESC, e.item_in_session DESC
+           ) AS rn
+    FROM staging_events AS e
+    JOIN (
+        SELECT user_id, CAST(ts AS DATE) AS day, MAX(ts) AS ts
+        FROM staging_events
+        WHERE user_id IS NOT NULL
+        GROUP BY user_id, CAST(ts AS DATE)
+    ) AS latest
+        ON latest.user_id = e.user_id AND latest.ts = e.ts
+) AS ranked
+WHERE rn = 1;

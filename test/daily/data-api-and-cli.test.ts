@@ -1,0 +1,123 @@
+/**
+ * Daily loads through the local Data API endpoint (the Redshift path: batches, parameters, transactions),
+ * the bad-input rules of the command line, and npm run status.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_SOURCES } from '../../lib/config';
+import { ConfigError } from '../../lib/errors';
+import { generate } from '../../lib/generate/generate';
+import { resolveOptions } from '../../lib/generate/options';
+import { parseRunRequest, planDays, runEtl } from '../../lib/pipeline/etl-run';
+import { localLogDays, s3LogDays } from '../../lib/pipeline/log-days';
+import { RedshiftDataApiWarehouse } from '../../lib/warehouse/redshift/redshift-warehouse';
+import { startLocalEndpoint, type LocalEndpoint } from '../data-api/local-endpoint';
+import { openTestWarehouse } from '../helpers/local-warehouse';
+import { shuffled, starSnapshot } from '../helpers/star-snapshot';
+
+const ROOT = resolve(__dirname, '..', '..');
+const options = { sources: DEFAULT_SOURCES, target: 'test', runBy: 'jest' };
+
+describe('through the local Data API endpoint', () => {
+  let source: string;
+  let remote: LocalEndpoint;
+  let redshift: RedshiftDataApiWarehouse;
+  beforeAll(async () => {
+    source = mkdtempSync(join(tmpdir(), 'sparkify-daily-api-'));
+    generate(resolveOptions({ out: source, events: 900, songs: 100, users: 20, days: 4, seed: 3, matchRate: 0.3, force: true }));
+    remote = await startLocalEndpoint({}, { 'udacity-dend': source });
+    redshift = new RedshiftDataApiWarehouse({ workgroupName: 'sparkify', database: 'dev', region: 'us-west-2', client: remote.client, polling: { firstMs: 2, capMs: 20 } });
+  });
+  afterAll(async () => {
+    await redshift?.close();
+    await remote?.dispose();
+    rmSync(source, { recursive: true, force: true });
+  });
+
+  test('every day, shuffled, one twice, equals one full load (made on the local target)', async () => {
+    const local = await openTestWarehouse({ 'udacity-dend': source });
+    let expected;
+    try {
+      await runEtl(local.warehouse, { mode: 'full' }, options);
+      expected = await starSnapshot(local.warehouse);
+    } finally {
+      await local.dispose();
+    }
+    const days = (await localLogDays({ 'udacity-dend': source })(DEFAULT_SOURCES.eventsUri)).days;
+    const order = shuffled(days, 5);
+    order.push(order[0]!);
+    for (const [i, d] of order.entries()) {
+      await runEtl(redshift, { mode: 'day', from: d, to: d, strict: false, reloadCatalogue: i === 0 }, options);
+    }
+    expect(await starSnapshot(redshift)).toEqual(expected);
+    const [run] = await redshift.query<{ status: string; mode: string }>('SELECT status, mode FROM etl_runs ORDER BY started_at DESC LIMIT 1');
+    expect(run).toEqual({ status: 'succeeded', mode: 'day' });
+  });
+});
+
+describe('bad input is refused before anything runs (exit code 2)', () => {
+  const listing = { days: ['2018-11-01', '2018-11-02', '2018-11-04'], undated: [] };
+  const refused = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).exitCode).toBe(2);
+      return (e as Error).message;
+    }
+    throw new Error('not refused');
+  };
+
+  test('malformed dates, --from after --to, --date with --from, half a range, --reload-catalogue alone', () => {
+    expect(refused(() => parseRunRequest({ date: '2018-11-31' }))).toMatch(/--date must be a calendar date.*"2018-11-31"/);
+    expect(refused(() => parseRunRequest({ date: '5 Nov 2018' }))).toMatch(/YYYY-MM-DD/);
+    expect(refused(() => parseRunRequest({ from: '2018-11-05', to: '2018-11-01' }))).toMatch(/--from 2018-11-05 is after --to 2018-11-01/);
+    expect(refused(() => parseRunRequest({ date: '2018-11-05', from: '2018-11-01' }))).toMatch(/not both/);
+    expect(refused(() => parseRunRequest({ from: '2018-11-01' }))).toMatch(/both ends/);
+    expect(refused(() => parseRunRequest({ reloadCatalogue: true }))).toMatch(/--reload-catalogue goes with --date/);
+    expect(refused(() => parseRunRequest({ fullRefresh: true, date: '2018-11-01' }))).toMatch(/--full-refresh/);
+    expect(parseRunRequest({})).toEqual({ mode: 'full' });
+    expect(parseRunRequest({ fullRefresh: true })).toEqual({ mode: 'full' });
+  });
+
+  test('a date outside the data; a missing day skipped, or refused with --strict', () => {
+    const range = (from: string, to: string, strict = false) => ({ mode: 'range' as const, from, to, strict, reloadCatalogue: false });
+    expect(refused(() => planDays(range('2018-10-31', '2018-11-02'), listing, 's3://b/log_data'))).toMatch(/2018-10-31 is outside the data.*2018-11-01 to 2018-11-04/);
+    expect(planDays(range('2018-11-01', '2018-11-04'), listing, 's3://b/log_data')).toEqual({ days: ['2018-11-01', '2018-11-02', '2018-11-04'], missing: ['2018-11-03'] });
+    expect(refused(() => planDays(range('2018-11-01', '2018-11-04', true), listing, 's3://b/log_data'))).toMatch(/--strict: no log file for 2018-11-03/);
+  });
+
+  test('the command line exits 2 with the message, before opening any warehouse', () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'sparkify-daily-cli-')), 'pg');
+    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'etl.ts'), '--data-dir', dataDir, '--date', '2018-12-01'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^Error: 2018-12-01 is outside the data: the log files under s3:\/\/udacity-dend\/log_data cover 2018-11-01 to 2018-11-30/m);
+    expect(run.stderr).not.toMatch(/Warehouse:/);
+    rmSync(dirname(dataDir), { recursive: true, force: true });
+  });
+});
+
+test('on Redshift the days come from S3 ListObjectsV2 of the events prefix, every page', async () => {
+  const s3 = mockClient(S3Client);
+  s3.on(ListObjectsV2Command, { Bucket: 'udacity-dend', Prefix: 'log_data' }).resolves({
+    Contents: [{ Key: 'log_data/2018/11/2018-11-02-events.json' }, { Key: 'log_data/README' }],
+    IsTruncated: true,
+    NextContinuationToken: 'page2',
+  });
+  s3.on(ListObjectsV2Command, { Bucket: 'udacity-dend', Prefix: 'log_data', ContinuationToken: 'page2' }).resolves({
+    Contents: [{ Key: 'log_data/2018/11/2018-11-01-events.json' }, { Key: 'log_data/2018/12/2018-11-03-events.json' }],
+    IsTruncated: false,
+  });
+  try {
+    expect(await s3LogDays('us-west-2')('s3://udacity-dend/log_data')).toEqual({
+      days: ['2018-11-01', '2018-11-02'],
+      undated: ['s3://udacity-dend/log_data/README', 's3://udacity-dend/log_data/2018/12/2018-11-03-events.json'],
+    });
+  } finally {
+    s3.restore();
+  }
+});
