@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 /**
- * The CDK app: reads the settings from context (`-c name=value` or `cdk.json`), builds the warehouse
- * stack, and runs cdk-nag's AwsSolutions checks on every synth, so `cdk synth` and `cdk deploy` fail on a
- * finding that has not been acknowledged with a reason.
+ * The CDK app: reads the settings from the `context` block of `cdk.json` (checked against what the last
+ * deploy published in `cdk-outputs.json`, see lib/infra/app-settings.ts), builds the warehouse stack in the
+ * account of the CLI's credentials when there are any, and runs cdk-nag's AwsSolutions checks on every
+ * synth, so `cdk synth` and `cdk deploy` fail on a finding that has not been acknowledged with a reason.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SparkifyError } from '../lib/errors';
 import { WarehouseStack } from '../lib/infra/warehouse-stack';
-import { settingsFromContext } from '../lib/infra/settings';
+import { resolveAppSettings } from '../lib/infra/app-settings';
 
 const app = new App();
 try {
-  const settings = settingsFromContext((name) => app.node.tryGetContext(name));
-  new WarehouseStack(app, settings.stackName, { settings });
+  // The CLI runs the app in the project folder, next to cdk.json.
+  const settings = resolveAppSettings(app.node.getAllContext(), process.cwd());
+  // CDK_DEFAULT_ACCOUNT is the CLI's credentials' account (unset without credentials: then synth still works).
+  new WarehouseStack(app, settings.stackName, { settings, env: { account: process.env.CDK_DEFAULT_ACCOUNT } });
 } catch (error) {
   if (!(error instanceof SparkifyError)) throw error;
   // A setting the user must fix: one readable line, not a stack trace.

@@ -1,6 +1,8 @@
 import {
+  Aws,
   Duration,
   RemovalPolicy,
+  Validations,
   aws_iam as iam,
   aws_logs as logs,
   aws_redshiftserverless as redshiftserverless,
@@ -82,22 +84,35 @@ export class WarehouseNamespace extends Construct {
       retention: logs.RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The role carries its permissions inline from the start of the deploy: a separate policy naming the
+    // namespace's ARN would only be created after the namespace, right before the function runs, and IAM
+    // may not have propagated it by then (AccessDenied and a rolled-back first deploy: aws/aws-cdk#23340,
+    // #21332, #31429). Namespace ARNs end in a generated id, not the name, so the grant names every
+    // namespace of this account and region; it is read-only.
     const role = new iam.Role(this, 'AdminSecretLookupRole', {
       description: 'Reads the namespace once at deploy time to find its admin secret ARN',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        ReadNamespace: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['redshift-serverless:GetNamespace'],
+              resources: [`arn:${Aws.PARTITION}:redshift-serverless:${Aws.REGION}:${Aws.ACCOUNT_ID}:namespace/*`],
+            }),
+            new iam.PolicyStatement({
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [logGroup.logGroupArn],
+            }),
+          ],
+        }),
+      },
     });
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['redshift-serverless:GetNamespace'],
-        resources: [this.namespace.attrNamespaceNamespaceArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      }),
-    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:redshift-serverless:<AWS::Region>:<AWS::AccountId>:namespace/*]',
+      reason:
+        'GetNamespace (read-only) on the namespaces of this account and region: a namespace ARN ends in an id Redshift generates, ' +
+        'so it cannot be named before the namespace exists, and waiting for it is the IAM race this grant avoids.',
+    });
 
     const getNamespace: cr.AwsSdkCall = {
       service: '@aws-sdk/client-redshift-serverless',

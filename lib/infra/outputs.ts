@@ -1,5 +1,6 @@
 import { CfnOutput, Fn } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DeployedSettings } from './update-rules';
 
 /**
  * Keys of the stack outputs. `cdk deploy` writes them to `cdk-outputs.json` as
@@ -16,6 +17,7 @@ export const OUTPUT_KEYS = {
   adminSecretName: 'AdminSecretName',
   psqlCommand: 'PsqlCommand',
   stagingBucket: 'StagingBucket',
+  deployedSettings: 'DeployedSettings',
 } as const;
 
 /** Properties of {@link WarehouseOutputs}: the values to publish (strings or CloudFormation tokens). */
@@ -33,6 +35,8 @@ export interface WarehouseOutputsProps {
   readonly adminSecretArn: string;
   /** Name of the bucket `npm run stage` writes the compacted song catalogue to. */
   readonly stagingBucketName: string;
+  /** The settings the next synth checks an update against (see update-rules.ts). */
+  readonly deployedSettings: DeployedSettings;
 }
 
 /** The stack outputs, under the fixed keys of {@link OUTPUT_KEYS}. */
@@ -43,14 +47,17 @@ export class WarehouseOutputs extends Construct {
     const port = String(props.endpointPort);
     // Ready to paste: fetches the admin password from Secrets Manager (needs the AWS CLI and jq) and
     // connects with TLS. It only reaches the endpoint when the stack was deployed with an ingressCidr.
+    // Redshift names its managed secret `redshift!<namespace>-<user>`, and an interactive bash expands `!`
+    // inside double quotes (history expansion), so nothing here is double-quoted: the ARN and the
+    // connection string are single-quoted, and `VAR=$(…)` needs no quotes (an assignment is not split).
     const psql = Fn.join('', [
-      `PGPASSWORD="$(aws secretsmanager get-secret-value --region ${props.region} --secret-id `,
+      `PGPASSWORD=$(aws secretsmanager get-secret-value --region ${props.region} --secret-id '`,
       props.adminSecretArn,
-      ` --query SecretString --output text | jq -r .password)" psql "host=`,
+      `' --query SecretString --output text | jq -r .password) psql 'host=`,
       props.endpointAddress,
       ` port=`,
       port,
-      ` dbname=${props.databaseName} user=${props.adminUsername} sslmode=require"`,
+      ` dbname=${props.databaseName} user=${props.adminUsername} sslmode=require'`,
     ]);
 
     this.output(OUTPUT_KEYS.workgroupName, props.workgroupName, 'Redshift Serverless workgroup (Data API WorkgroupName)');
@@ -63,6 +70,7 @@ export class WarehouseOutputs extends Construct {
     this.output(OUTPUT_KEYS.adminSecretName, props.adminSecretArn, 'ARN of the Secrets Manager secret with the admin user and password');
     this.output(OUTPUT_KEYS.stagingBucket, props.stagingBucketName, 'S3 bucket of the staged song catalogue (npm run stage writes it, the ETL reads it)');
     this.output(OUTPUT_KEYS.psqlCommand, psql, 'psql connection line (needs an ingressCidr at deploy, the AWS CLI and jq)');
+    this.output(OUTPUT_KEYS.deployedSettings, JSON.stringify(props.deployedSettings), 'Settings this deploy applied; the next synth checks its changes against them');
   }
 
   private output(key: string, value: string, description: string): void {

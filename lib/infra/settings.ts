@@ -1,6 +1,6 @@
 /**
- * The warehouse's deploy settings: read from CDK context (`-c name=value` or the `context` block of
- * `cdk.json`), defaulted, and validated here so a bad value stops `cdk synth` with a message that names
+ * The warehouse's deploy settings: read from CDK context (the `context` block of `cdk.json`, where they are
+ * kept so every later deploy applies the same ones; see app-settings.ts), defaulted, and validated here so a bad value stops `cdk synth` with a message that names
  * the setting, the value and what would be accepted — before CloudFormation gets halfway through a deploy.
  *
  * The rules are Redshift Serverless's own, with sources:
@@ -16,12 +16,20 @@ export interface WarehouseSettings {
   readonly stackName: string;
   /** AWS region the stack deploys to. The Sparkify source bucket lives in us-west-2. */
   readonly region: string;
-  /** Three availability zones for the VPC's subnets, or `undefined` to take the region's first three. */
+  /**
+   * Availability zones for the VPC's subnets: three, or two in us-west-1 (see `TWO_ZONE_REGIONS`);
+   * `undefined` to take the first three of the account's zones, looked up once and cached in `cdk.context.json`.
+   */
   readonly availabilityZones?: readonly string[];
-  /** Redshift Serverless namespace name (the storage: databases, users, the attached role). */
+  /** Redshift Serverless namespace name (the storage: databases, users, the attached role); defaults to the stack name in kebab case. */
   readonly namespaceName: string;
-  /** Redshift Serverless workgroup name (the compute and its endpoint). */
+  /** Redshift Serverless workgroup name (the compute and its endpoint); defaults to the stack name in kebab case. */
   readonly workgroupName: string;
+  /**
+   * Must be true for a synth to go ahead when `namespaceName` differs from the deployed namespace
+   * (cdk-outputs.json): CloudFormation would replace the namespace, deleting every table in it.
+   */
+  readonly allowNamespaceReplacement: boolean;
   /** Database created in the namespace. */
   readonly databaseName: string;
   /** Admin user; Redshift generates its password and keeps it in Secrets Manager. */
@@ -40,14 +48,51 @@ export interface WarehouseSettings {
   readonly sourceBuckets: readonly string[];
   /** IAM user or role ARNs allowed to write the staging bucket (npm run stage); `undefined`: this account's identities. */
   readonly stagingWriterArns?: readonly string[];
+  /** Spending control: the most RPU-hours per `usageLimitPeriod`, or `undefined` for no usage limit. */
+  readonly usageLimitRpuHours?: number;
+  /** The period `usageLimitRpuHours` counts over. */
+  readonly usageLimitPeriod: UsageLimitPeriod;
+  /** What Redshift Serverless does when the usage limit is reached. */
+  readonly usageLimitBreachAction: UsageLimitBreachAction;
+}
+
+/** Periods of a Redshift Serverless usage limit (CreateUsageLimit API reference). */
+export const USAGE_LIMIT_PERIODS = ['daily', 'weekly', 'monthly'] as const;
+export type UsageLimitPeriod = (typeof USAGE_LIMIT_PERIODS)[number];
+/** Breach actions of a Redshift Serverless usage limit (CreateUsageLimit API reference). */
+export const USAGE_LIMIT_BREACH_ACTIONS = ['log', 'emit-metric', 'deactivate'] as const;
+export type UsageLimitBreachAction = (typeof USAGE_LIMIT_BREACH_ACTIONS)[number];
+
+/**
+ * Regions where Redshift Serverless takes subnets in two availability zones ("Considerations when using
+ * Amazon Redshift Serverless": US West (N. California) needs three subnets over two zones, one zone holding
+ * two of them); every other region needs three zones.
+ */
+export const TWO_ZONE_REGIONS: readonly string[] = ['us-west-1'];
+
+/**
+ * The namespace and workgroup name a stack gets by default: its name in kebab case
+ * (`SparkifyWarehouse` → `sparkify-warehouse`), so two stacks in one account never share a name.
+ */
+export function defaultServerlessName(stackName: string): string {
+  return stackName
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 64)
+    .replace(/-$/, '');
 }
 
 /** The values used when a setting is not given. */
 export const DEFAULT_SETTINGS: WarehouseSettings = {
   stackName: 'SparkifyWarehouse',
   region: 'us-west-2',
-  namespaceName: 'sparkify',
-  workgroupName: 'sparkify',
+  namespaceName: defaultServerlessName('SparkifyWarehouse'),
+  workgroupName: defaultServerlessName('SparkifyWarehouse'),
+  allowNamespaceReplacement: false,
   databaseName: 'sparkify',
   adminUsername: 'admin',
   // 8 RPUs is the smallest base capacity every region accepts (see BASE_CAPACITY_RULE).
@@ -55,6 +100,8 @@ export const DEFAULT_SETTINGS: WarehouseSettings = {
   port: 5439,
   allowPublicIngress: false,
   sourceBuckets: ['udacity-dend'],
+  usageLimitPeriod: 'monthly',
+  usageLimitBreachAction: 'emit-metric',
 };
 
 /** The context keys this module reads, i.e. the names users pass to `-c`. */
@@ -64,6 +111,7 @@ export const SETTING_NAMES = [
   'availabilityZones',
   'namespaceName',
   'workgroupName',
+  'allowNamespaceReplacement',
   'databaseName',
   'adminUsername',
   'baseCapacity',
@@ -73,6 +121,9 @@ export const SETTING_NAMES = [
   'allowPublicIngress',
   'sourceBuckets',
   'stagingWriterArns',
+  'usageLimitRpuHours',
+  'usageLimitPeriod',
+  'usageLimitBreachAction',
 ] as const;
 
 export type SettingName = (typeof SETTING_NAMES)[number];
@@ -83,7 +134,7 @@ export type ContextReader = (name: SettingName) => unknown;
 /**
  * Builds validated settings from CDK context, falling back to `DEFAULT_SETTINGS`.
  * Values from `-c` arrive as strings, values from `cdk.json` may be numbers, booleans or arrays: both work.
- * An empty string counts as "not given", so `-c ingressCidr=` removes a CIDR set in `cdk.json`.
+ * An empty string counts as "not given" (`"ingressCidr": ""` is the same as no `ingressCidr`).
  *
  * @throws ConfigError naming the first invalid setting.
  */
@@ -93,22 +144,78 @@ export function settingsFromContext(read: ContextReader): WarehouseSettings {
     return value === undefined || value === null || value === '' ? undefined : value;
   };
   const region = text('region', given('region')) ?? DEFAULT_SETTINGS.region;
+  const stackName = text('stackName', given('stackName')) ?? DEFAULT_SETTINGS.stackName;
   return validateSettings({
-    stackName: text('stackName', given('stackName')) ?? DEFAULT_SETTINGS.stackName,
+    stackName,
     region,
     availabilityZones: list('availabilityZones', given('availabilityZones')),
-    namespaceName: text('namespaceName', given('namespaceName')) ?? DEFAULT_SETTINGS.namespaceName,
-    workgroupName: text('workgroupName', given('workgroupName')) ?? DEFAULT_SETTINGS.workgroupName,
+    namespaceName: text('namespaceName', given('namespaceName')) ?? defaultServerlessName(stackName),
+    workgroupName: text('workgroupName', given('workgroupName')) ?? defaultServerlessName(stackName),
+    allowNamespaceReplacement:
+      bool('allowNamespaceReplacement', given('allowNamespaceReplacement')) ?? DEFAULT_SETTINGS.allowNamespaceReplacement,
     databaseName: text('databaseName', given('databaseName')) ?? DEFAULT_SETTINGS.databaseName,
     adminUsername: text('adminUsername', given('adminUsername')) ?? DEFAULT_SETTINGS.adminUsername,
     baseCapacity: integer('baseCapacity', given('baseCapacity')) ?? DEFAULT_SETTINGS.baseCapacity,
-    maxCapacity: integer('maxCapacity', given('maxCapacity')),
+    // "none" records that the cap was removed outside CloudFormation (see update-rules.ts).
+    maxCapacity: given('maxCapacity') === 'none' ? undefined : integer('maxCapacity', given('maxCapacity')),
     port: integer('port', given('port')) ?? DEFAULT_SETTINGS.port,
     ingressCidr: text('ingressCidr', given('ingressCidr')),
     allowPublicIngress: bool('allowPublicIngress', given('allowPublicIngress')) ?? DEFAULT_SETTINGS.allowPublicIngress,
     sourceBuckets: list('sourceBuckets', given('sourceBuckets')) ?? DEFAULT_SETTINGS.sourceBuckets,
     stagingWriterArns: list('stagingWriterArns', given('stagingWriterArns')),
+    usageLimitRpuHours: integer('usageLimitRpuHours', given('usageLimitRpuHours')),
+    usageLimitPeriod: oneOf('usageLimitPeriod', given('usageLimitPeriod'), USAGE_LIMIT_PERIODS) ?? DEFAULT_SETTINGS.usageLimitPeriod,
+    usageLimitBreachAction:
+      oneOf('usageLimitBreachAction', given('usageLimitBreachAction'), USAGE_LIMIT_BREACH_ACTIONS) ?? DEFAULT_SETTINGS.usageLimitBreachAction,
   });
+}
+
+/**
+ * Context keys CDK itself writes without an `@` or `:` (`cdk acknowledge`, `cdk cli-telemetry`); every
+ * other such key is taken for a warehouse setting.
+ */
+const CDK_OWN_CONTEXT_KEYS: readonly string[] = ['acknowledged-issue-numbers', 'cli-telemetry'];
+
+/**
+ * Refuses context keys that look like a setting but are not one (`-c basecapacity=16`), which CDK would
+ * otherwise pass along and the stack silently ignore. Keys with `@`, `:` or `/` are CDK's (feature flags,
+ * lookups) and are left alone.
+ *
+ * @throws ConfigError naming the key and the closest setting.
+ */
+export function checkContextKeys(keys: Iterable<string>): void {
+  for (const key of keys) {
+    if (/[@:/]/.test(key) || CDK_OWN_CONTEXT_KEYS.includes(key) || (SETTING_NAMES as readonly string[]).includes(key)) continue;
+    const closest = closestSetting(key);
+    throw new ConfigError(
+      `Unknown setting '${key}'` +
+        (closest ? `: did you mean ${closest}? ` : '. ') +
+        `Settings are case-sensitive; the known ones are ${SETTING_NAMES.join(', ')}.`,
+    );
+  }
+}
+
+/** The setting a mistyped key most likely meant: same letters ignoring case and separators, or within two edits. */
+function closestSetting(key: string): SettingName | undefined {
+  const plain = (name: string) => name.toLowerCase().replace(/[-_.\s]/g, '');
+  let best: { name: SettingName; distance: number } | undefined;
+  for (const name of SETTING_NAMES) {
+    const distance = editDistance(plain(key), plain(name));
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /**
@@ -137,8 +244,16 @@ export function validateSettings(settings: WarehouseSettings): WarehouseSettings
   }
   check('port', s.port, isValidPort(s.port), 'a port from 5431 to 5455 or from 8191 to 8215 (Redshift Serverless default 5439)');
   const ingressCidr = s.ingressCidr === undefined ? undefined : validateIngressCidr(s.ingressCidr, s.allowPublicIngress);
+  if (s.usageLimitRpuHours !== undefined) {
+    // CreateUsageLimit: "The value must be a positive number" (a Long).
+    check('usageLimitRpuHours', s.usageLimitRpuHours, Number.isInteger(s.usageLimitRpuHours) && s.usageLimitRpuHours > 0,
+      'a whole number of RPU-hours greater than 0');
+  }
+  check('usageLimitPeriod', s.usageLimitPeriod, USAGE_LIMIT_PERIODS.includes(s.usageLimitPeriod), USAGE_LIMIT_PERIODS.join(', '));
+  check('usageLimitBreachAction', s.usageLimitBreachAction, USAGE_LIMIT_BREACH_ACTIONS.includes(s.usageLimitBreachAction),
+    USAGE_LIMIT_BREACH_ACTIONS.join(', '));
   if (s.sourceBuckets.length === 0) {
-    throw new ConfigError('sourceBuckets is empty: give at least one S3 bucket name, e.g. -c sourceBuckets=udacity-dend.');
+    throw new ConfigError('sourceBuckets is empty: give at least one S3 bucket name, e.g. "sourceBuckets": "udacity-dend".');
   }
   for (const bucket of s.sourceBuckets) {
     check('sourceBuckets', bucket, isValidBucketName(bucket),
@@ -192,14 +307,22 @@ const SQL_NAME = /^[a-z][a-z0-9_]{0,126}$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 
+/** How many availability zones the subnets may span in `region`: three, or two or three where two will do. */
+export function zoneCounts(region: string): readonly number[] {
+  return TWO_ZONE_REGIONS.includes(region) ? [2, 3] : [3];
+}
+
 function validateAvailabilityZones(zones: readonly string[], region: string): void {
   const shown = zones.join(',');
   const zoneOfRegion = new RegExp(`^${region}[a-z]$`);
-  // Redshift Serverless needs subnets in three availability zones ("Considerations when using Amazon Redshift Serverless").
-  if (zones.length !== 3 || new Set(zones).size !== 3 || !zones.every((zone) => zoneOfRegion.test(zone))) {
+  const counts = zoneCounts(region);
+  // Redshift Serverless needs subnets in three availability zones, or two in us-west-1
+  // ("Considerations when using Amazon Redshift Serverless").
+  if (!counts.includes(zones.length) || new Set(zones).size !== zones.length || !zones.every((zone) => zoneOfRegion.test(zone))) {
     throw new ConfigError(
-      `availabilityZones '${shown}' is not valid: give exactly three different zones of ${region}, comma-separated, ` +
-        `e.g. -c availabilityZones=${region}a,${region}b,${region}c.`,
+      `availabilityZones '${shown}' is not valid: give ${counts.length === 2 ? 'two or three' : 'three'} different zones of ${region}, ` +
+        `comma-separated, e.g. "availabilityZones": "${region}a,${region}b${counts.length === 2 ? '' : `,${region}c`}". ` +
+        `List your account's zones and zone IDs with: aws ec2 describe-availability-zones --region ${region} --query "AvailabilityZones[].[ZoneName,ZoneId]" --output text`,
     );
   }
 }
@@ -214,7 +337,7 @@ export function validateIngressCidr(cidr: string, allowPublic: boolean): string 
   const value = cidr.trim();
   const publicRefused = new ConfigError(
     `ingressCidr '${value}' would open the warehouse port to the whole internet. ` +
-      'Give your own address instead (e.g. -c ingressCidr=203.0.113.7/32), or add -c allowPublicIngress=true if you really mean it.',
+      'Give your own address instead (e.g. "ingressCidr": "203.0.113.7/32"), or add "allowPublicIngress": true if you really mean it.',
   );
   if (value.includes(':')) {
     if (/\/0+$/.test(value) && !allowPublic) throw publicRefused;
@@ -267,6 +390,15 @@ function integer(name: SettingName, value: unknown): number | undefined {
   const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(number)) throw new ConfigError(`${name} '${String(value)}' is not valid: expected a whole number.`);
   return number;
+}
+
+function oneOf<T extends string>(name: SettingName, value: unknown, allowed: readonly T[]): T | undefined {
+  const given = text(name, value);
+  if (given === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(given)) {
+    throw new ConfigError(`${name} '${given}' is not valid: expected ${allowed.join(', ')}.`);
+  }
+  return given as T;
 }
 
 function bool(name: SettingName, value: unknown): boolean | undefined {

@@ -1,18 +1,22 @@
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { chooseAvailabilityZones } from './availability-zones';
 import { WarehouseNamespace } from './namespace';
 import { WarehouseNetwork } from './network';
 import { WarehouseOutputs } from './outputs';
 import { DEFAULT_SETTINGS, WarehouseSettings, validateSettings } from './settings';
 import { SourceReadRole } from './source-read-role';
 import { StagingBucket } from './staging-bucket';
+import { deployedSettingsOf } from './update-rules';
+import { WarehouseUsageLimit } from './usage-limit';
 import { WarehouseWorkgroup } from './workgroup';
 
 /** Properties of {@link WarehouseStack}. */
 export interface WarehouseStackProps extends StackProps {
   /**
    * The warehouse's settings; validated again here, so the stack is safe to build from code too.
-   * `stackName` and `region` in here name and place the stack.
+   * `stackName` and `region` in here name and place the stack; `env.account`, when given, lets the
+   * availability zones come from a lookup (see availability-zones.ts).
    * @default DEFAULT_SETTINGS
    */
   readonly settings?: WarehouseSettings;
@@ -25,6 +29,7 @@ export interface WarehouseStackProps extends StackProps {
  *
  * The account is left to the CLI's credentials (so `cdk synth` needs none); the region is fixed by the
  * settings so the template and its outputs name it.
+ * With `usageLimitRpuHours` set, a usage limit caps the RPU-hours the workgroup may use per period.
  */
 export class WarehouseStack extends Stack {
   readonly settings: WarehouseSettings;
@@ -33,6 +38,8 @@ export class WarehouseStack extends Stack {
   readonly namespace: WarehouseNamespace;
   readonly workgroup: WarehouseWorkgroup;
   readonly stagingBucket: StagingBucket;
+  /** The spending control, when `usageLimitRpuHours` is set. */
+  readonly usageLimit?: WarehouseUsageLimit;
 
   constructor(scope: Construct, id: string, props: WarehouseStackProps = {}) {
     const settings = validateSettings(props.settings ?? DEFAULT_SETTINGS);
@@ -48,12 +55,15 @@ export class WarehouseStack extends Stack {
     this.network = new WarehouseNetwork(this, 'Network', {
       port: settings.port,
       ingressCidr: settings.ingressCidr,
-      availabilityZones: settings.availabilityZones,
+      availabilityZones: chooseAvailabilityZones(this, settings),
     });
 
-    this.sourceReadRole = new SourceReadRole(this, 'SourceReadRole', { sourceBuckets: settings.sourceBuckets });
-
-    this.stagingBucket = new StagingBucket(this, 'StagingBucket', { reader: this.sourceReadRole.role, writerArns: settings.stagingWriterArns });
+    this.stagingBucket = new StagingBucket(this, 'StagingBucket', { writerArns: settings.stagingWriterArns });
+    this.sourceReadRole = new SourceReadRole(this, 'SourceReadRole', {
+      sourceBuckets: settings.sourceBuckets,
+      moreStatements: this.stagingBucket.readStatements(),
+    });
+    this.stagingBucket.acknowledgeReader(this.sourceReadRole.role);
 
     this.namespace = new WarehouseNamespace(this, 'Namespace', {
       namespaceName: settings.namespaceName,
@@ -72,7 +82,17 @@ export class WarehouseStack extends Stack {
       securityGroupIds: [this.network.securityGroup.securityGroupId],
       // Without an ingress rule a public address would be useless; the Data API needs none.
       publiclyAccessible: this.network.hasIngress,
+      internetConnectivity: this.network.internetConnectivity,
     });
+
+    if (settings.usageLimitRpuHours !== undefined) {
+      this.usageLimit = new WarehouseUsageLimit(this, 'UsageLimit', {
+        workgroup: this.workgroup.workgroup,
+        rpuHours: settings.usageLimitRpuHours,
+        period: settings.usageLimitPeriod,
+        breachAction: settings.usageLimitBreachAction,
+      });
+    }
 
     new WarehouseOutputs(this, 'Outputs', {
       workgroupName: settings.workgroupName,
@@ -85,6 +105,7 @@ export class WarehouseStack extends Stack {
       region: this.region,
       adminSecretArn: this.namespace.adminSecretArn,
       stagingBucketName: this.stagingBucket.bucket.bucketName,
+      deployedSettings: deployedSettingsOf(settings),
     });
   }
 }

@@ -1,5 +1,5 @@
 import { RemovalPolicy, aws_redshiftserverless as redshiftserverless } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 
 /** Properties of {@link WarehouseWorkgroup}. */
 export interface WarehouseWorkgroupProps {
@@ -22,6 +22,12 @@ export interface WarehouseWorkgroupProps {
    * @default false
    */
   readonly publiclyAccessible?: boolean;
+  /**
+   * The VPC's internet connectivity (gateway attachment and routes). The workgroup is created after it
+   * and deleted before it, as CDK's own public constructs are: otherwise destroy can detach the gateway
+   * while the endpoint still holds a public address ("has some mapped public address(es)").
+   */
+  readonly internetConnectivity: IDependable;
 }
 
 /** The Redshift Serverless workgroup: compute, capacity limits and the network endpoint. */
@@ -51,5 +57,7 @@ export class WarehouseWorkgroup extends Construct {
     // `namespaceName` is a plain string, not a reference, so CloudFormation would not otherwise know the
     // order: create the namespace first, delete the workgroup first.
     this.workgroup.addResourceDependency(props.namespace, 'the workgroup names the namespace by a plain string');
+    // Always, not only when public: publiclyAccessible can be switched on in a later update.
+    this.workgroup.node.addDependency(props.internetConnectivity);
   }
 }

@@ -21,6 +21,8 @@ test('cdk synth succeeds with no AWS credentials and writes the stack template',
       timeout: 180_000,
     });
     expect(run.stderr).not.toMatch(/schema version mismatch/i);
+    // cdk.json sets every flag aws-cdk-lib recommends; without them the CLI says "85 feature flags are not configured".
+    expect(run.stderr).not.toMatch(/feature flags are not configured/);
     expect(run.status).toBe(0);
     const template = JSON.parse(readFileSync(join(outdir, 'SparkifyWarehouse.template.json'), 'utf8'));
     expect(Object.values(template.Resources).map((r) => (r as { Type: string }).Type)).toEqual(
@@ -29,4 +31,13 @@ test('cdk synth succeeds with no AWS credentials and writes the stack template',
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+});
+
+test("cdk.json sets every feature flag aws-cdk-lib recommends, at the recommended value", () => {
+  const recommended = JSON.parse(readFileSync(join(ROOT, 'node_modules/aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
+  const { context } = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8'));
+  expect(Object.keys(recommended).length).toBeGreaterThan(80);
+  expect(context).toMatchObject(recommended);
+  // Among them the flag that strips the VPC's default security group of its rules.
+  expect(context['@aws-cdk/aws-ec2:restrictDefaultSecurityGroup']).toBe(true);
 });

@@ -2,6 +2,8 @@ import { ConfigError } from '../../lib/errors';
 import {
   DEFAULT_SETTINGS,
   SettingName,
+  checkContextKeys,
+  defaultServerlessName,
   isValidBaseCapacity,
   isValidBucketName,
   settingsFromContext,
@@ -30,19 +32,48 @@ describe('settingsFromContext', () => {
       availabilityZones: undefined,
       maxCapacity: undefined,
       ingressCidr: undefined,
+      usageLimitRpuHours: undefined,
     });
     expect(DEFAULT_SETTINGS).toMatchObject({
       stackName: 'SparkifyWarehouse',
       region: 'us-west-2',
-      namespaceName: 'sparkify',
-      workgroupName: 'sparkify',
+      namespaceName: 'sparkify-warehouse',
+      workgroupName: 'sparkify-warehouse',
+      allowNamespaceReplacement: false,
       databaseName: 'sparkify',
       adminUsername: 'admin',
       baseCapacity: 8,
       port: 5439,
       allowPublicIngress: false,
       sourceBuckets: ['udacity-dend'],
+      usageLimitPeriod: 'monthly',
+      usageLimitBreachAction: 'emit-metric',
     });
+  });
+
+  test('namespace and workgroup default to the stack name in kebab case', () => {
+    expect(fromContext({ stackName: 'SparkifyDev' })).toMatchObject({ namespaceName: 'sparkify-dev', workgroupName: 'sparkify-dev' });
+    expect(fromContext({ stackName: 'Sparkify-QA2' })).toMatchObject({ namespaceName: 'sparkify-qa2' });
+    expect(fromContext({ stackName: 'SparkifyDev', workgroupName: 'dev-compute' })).toMatchObject({ namespaceName: 'sparkify-dev', workgroupName: 'dev-compute' });
+    expect(defaultServerlessName('ETLWarehouse')).toBe('etl-warehouse');
+    expect(defaultServerlessName(`A${'b'.repeat(127)}`)).toHaveLength(64);
+  });
+
+  test('usage limit: none by default; amount, period and breach action as Redshift names them', () => {
+    expect(fromContext({ usageLimitRpuHours: '200', usageLimitPeriod: 'daily', usageLimitBreachAction: 'deactivate' })).toMatchObject({
+      usageLimitRpuHours: 200,
+      usageLimitPeriod: 'daily',
+      usageLimitBreachAction: 'deactivate',
+    });
+    expect(fromContext({ usageLimitRpuHours: 50 })).toMatchObject({ usageLimitRpuHours: 50, usageLimitPeriod: 'monthly', usageLimitBreachAction: 'emit-metric' });
+  });
+
+  test('maxCapacity "none" means no cap in the template (the cap was removed outside CloudFormation)', () => {
+    expect(fromContext({ maxCapacity: 'none' }).maxCapacity).toBeUndefined();
+  });
+
+  test('two zones are accepted in us-west-1 only', () => {
+    expect(fromContext({ region: 'us-west-1', availabilityZones: 'us-west-1b,us-west-1c' }).availabilityZones).toEqual(['us-west-1b', 'us-west-1c']);
   });
 
   test('reads -c strings and cdk.json values alike', () => {
@@ -68,7 +99,7 @@ describe('settingsFromContext', () => {
     expect(fromStrings).toMatchObject({ baseCapacity: 32, maxCapacity: 128, port: 5440, ingressCidr: '203.0.113.7/32' });
   });
 
-  test('an empty value means "not given", so -c ingressCidr= clears a cdk.json CIDR', () => {
+  test('an empty value means "not given"', () => {
     expect(fromContext({ ingressCidr: '', baseCapacity: '' })).toMatchObject({ ingressCidr: undefined, baseCapacity: 8 });
   });
 
@@ -105,12 +136,12 @@ describe('settingsFromContext', () => {
     [
       { ingressCidr: '0.0.0.0/0' },
       "ingressCidr '0.0.0.0/0' would open the warehouse port to the whole internet. " +
-        'Give your own address instead (e.g. -c ingressCidr=203.0.113.7/32), or add -c allowPublicIngress=true if you really mean it.',
+        'Give your own address instead (e.g. "ingressCidr": "203.0.113.7/32"), or add "allowPublicIngress": true if you really mean it.',
     ],
     [
       { ingressCidr: '::/0' },
       "ingressCidr '::/0' would open the warehouse port to the whole internet. " +
-        'Give your own address instead (e.g. -c ingressCidr=203.0.113.7/32), or add -c allowPublicIngress=true if you really mean it.',
+        'Give your own address instead (e.g. "ingressCidr": "203.0.113.7/32"), or add "allowPublicIngress": true if you really mean it.',
     ],
     [{ ingressCidr: '203.0.113.7/24' }, "ingressCidr '203.0.113.7/24' has host bits set; did you mean 203.0.113.0/24?"],
     [{ ingressCidr: '203.0.113.300/32' }, "ingressCidr '203.0.113.300/32' is not an IPv4 address or CIDR block such as 203.0.113.7/32."],
@@ -125,17 +156,30 @@ describe('settingsFromContext', () => {
       "sourceBuckets 's3://udacity-dend/song_data' is not valid: expected S3 bucket names (3–63 lowercase letters, digits, dots or hyphens, " +
         'starting and ending with a letter or digit), comma-separated, without s3:// or a path.',
     ],
-    [{ sourceBuckets: ',' }, 'sourceBuckets is empty: give at least one S3 bucket name, e.g. -c sourceBuckets=udacity-dend.'],
+    [{ sourceBuckets: ',' }, 'sourceBuckets is empty: give at least one S3 bucket name, e.g. "sourceBuckets": "udacity-dend".'],
     [
       { availabilityZones: 'us-west-2a,us-west-2b' },
-      "availabilityZones 'us-west-2a,us-west-2b' is not valid: give exactly three different zones of us-west-2, comma-separated, " +
-        'e.g. -c availabilityZones=us-west-2a,us-west-2b,us-west-2c.',
+      "availabilityZones 'us-west-2a,us-west-2b' is not valid: give three different zones of us-west-2, comma-separated, " +
+        'e.g. "availabilityZones": "us-west-2a,us-west-2b,us-west-2c". List your account\'s zones and zone IDs with: ' +
+        'aws ec2 describe-availability-zones --region us-west-2 --query "AvailabilityZones[].[ZoneName,ZoneId]" --output text',
     ],
     [
       { availabilityZones: 'us-east-1a,us-east-1b,us-east-1c' },
-      "availabilityZones 'us-east-1a,us-east-1b,us-east-1c' is not valid: give exactly three different zones of us-west-2, comma-separated, " +
-        'e.g. -c availabilityZones=us-west-2a,us-west-2b,us-west-2c.',
+      "availabilityZones 'us-east-1a,us-east-1b,us-east-1c' is not valid: give three different zones of us-west-2, comma-separated, " +
+        'e.g. "availabilityZones": "us-west-2a,us-west-2b,us-west-2c". List your account\'s zones and zone IDs with: ' +
+        'aws ec2 describe-availability-zones --region us-west-2 --query "AvailabilityZones[].[ZoneName,ZoneId]" --output text',
     ],
+    [
+      { region: 'us-west-1', availabilityZones: 'us-west-1b' },
+      "availabilityZones 'us-west-1b' is not valid: give two or three different zones of us-west-1, comma-separated, " +
+        'e.g. "availabilityZones": "us-west-1a,us-west-1b". List your account\'s zones and zone IDs with: ' +
+        'aws ec2 describe-availability-zones --region us-west-1 --query "AvailabilityZones[].[ZoneName,ZoneId]" --output text',
+    ],
+    [{ usageLimitRpuHours: '0' }, "usageLimitRpuHours '0' is not valid: expected a whole number of RPU-hours greater than 0."],
+    [{ usageLimitRpuHours: 'lots' }, "usageLimitRpuHours 'lots' is not valid: expected a whole number."],
+    [{ usageLimitPeriod: 'yearly' }, "usageLimitPeriod 'yearly' is not valid: expected daily, weekly, monthly."],
+    [{ usageLimitBreachAction: 'stop' }, "usageLimitBreachAction 'stop' is not valid: expected log, emit-metric, deactivate."],
+    [{ allowNamespaceReplacement: 'maybe' }, "allowNamespaceReplacement 'maybe' is not valid: expected true or false."],
     [{ region: 'oregon' }, "region 'oregon' is not valid: expected an AWS region name such as us-west-2."],
     [
       { stackName: 'Sparkify_Warehouse' },
@@ -143,6 +187,30 @@ describe('settingsFromContext', () => {
     ],
   ])('refuses %j with a message naming the setting', (context, message) => {
     expect(messageOf(context)).toBe(message);
+  });
+});
+
+describe('checkContextKeys', () => {
+  const messageFor = (key: string) => {
+    try {
+      checkContextKeys([key]);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    return undefined;
+  };
+
+  test('a mistyped setting is refused with the setting it most likely meant', () => {
+    expect(messageFor('basecapacity')).toMatch(/^Unknown setting 'basecapacity': did you mean baseCapacity\? Settings are case-sensitive; the known ones are stackName, /);
+    expect(messageFor('base-capacity')).toMatch(/did you mean baseCapacity\?/);
+    expect(messageFor('ingresCidr')).toMatch(/did you mean ingressCidr\?/);
+    expect(messageFor('usageLimit')).toMatch(/^Unknown setting 'usageLimit'\. Settings are case-sensitive/);
+  });
+
+  test("CDK's own keys (feature flags, lookups, acknowledgements) and the settings pass", () => {
+    const cdkKeys = ['@aws-cdk/aws-iam:minimizePolicies', 'availability-zones:account=123456789012:region=us-west-2', 'aws:cdk:enable-path-metadata', 'acknowledged-issue-numbers'];
+    expect(() => checkContextKeys([...cdkKeys, 'baseCapacity', 'usageLimitRpuHours'])).not.toThrow();
   });
 });
 

@@ -1,0 +1,39 @@
+import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
+import { ConfigError } from '../errors';
+import { TWO_ZONE_REGIONS, WarehouseSettings } from './settings';
+
+/**
+ * The availability zones the warehouse's subnets go in, chosen the same way on every synth:
+ *
+ * 1. the zones the settings name (`availabilityZones`), already validated;
+ * 2. else, when the account is known (the CDK CLI sets it from the credentials), the first three of the
+ *    account's zones in alphabetical order, from CDK's availability-zone lookup, which the CLI caches in
+ *    `cdk.context.json`; a region offering fewer zones than Redshift Serverless needs stops the synth;
+ * 3. else (`cdk synth` with no credentials) `Fn::GetAZs`, with a warning: CloudFormation documents that it
+ *    returns only zones with a default subnet, in an order that "isn't guaranteed and can change", so such a
+ *    template is for reading, not deploying.
+ *
+ * In us-west-1, where most accounts have two zones, Redshift Serverless takes three subnets over two zones,
+ * so two zones are enough there.
+ */
+export function chooseAvailabilityZones(stack: Stack, settings: WarehouseSettings): string[] {
+  if (settings.availabilityZones) return [...settings.availabilityZones];
+  const twoWillDo = TWO_ZONE_REGIONS.includes(settings.region);
+  if (Token.isUnresolved(stack.account)) {
+    Annotations.of(stack).addWarningV2(
+      'sparkify:availabilityZonesUnresolved',
+      'No AWS account at synth, so the availability zones are left to Fn::GetAZs, whose order CloudFormation does not guarantee. ' +
+        '`npx cdk deploy` with credentials looks them up and caches them in cdk.context.json; or set "availabilityZones" in cdk.json.',
+    );
+    return Array.from({ length: twoWillDo ? 2 : 3 }, (_, i) => Fn.select(i, Fn.getAzs()));
+  }
+  // The lookup (dummy1a..c on the CLI's first pass, before it fills cdk.context.json).
+  const zones = [...stack.availabilityZones].sort();
+  if (zones.length >= 3) return zones.slice(0, 3);
+  if (zones.length === 2 && twoWillDo) return zones;
+  throw new ConfigError(
+    `Account ${stack.account} has only ${zones.length} availability zone(s) in ${settings.region} (${zones.join(', ')}, ` +
+      'from the lookup cached in cdk.context.json), and Redshift Serverless needs subnets in three zones there ' +
+      `(two will do only in ${TWO_ZONE_REGIONS.join(', ')}). Deploy to another region with "region" in cdk.json.`,
+  );
+}
