@@ -3,8 +3,9 @@
  * variables, then the deployed stack's outputs (`cdk-outputs.json`), then defaults. Every value is validated
  * here, with the name of the flag, variable or file at fault.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { userPath } from './cli';
 import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/outputs';
 import { DEFAULT_SETTINGS } from './infra/settings';
@@ -111,7 +112,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   const maxErrors = maxErrorsText.value === undefined ? DEFAULT_SOURCES.maxErrors : Number(maxErrorsText.value);
   integerLiteral(maxErrorsText.from, maxErrors, 0, 100000);
 
-  const outputsFile = resolve(env['SPARKIFY_CDK_OUTPUTS'] ?? DEFAULT_OUTPUTS_FILE);
+  const outputsFile = env['SPARKIFY_CDK_OUTPUTS'] === undefined ? DEFAULT_OUTPUTS_FILE : userPath(env['SPARKIFY_CDK_OUTPUTS'], env);
   // Asked for the local warehouse, the outputs are not read at all: a broken file must not stop an offline run.
   const outputs = target.value === 'local' ? undefined : readStackOutputs(outputsFile, env['SPARKIFY_STACK']);
   const workgroup = pick(flags.workgroup, 'SPARKIFY_WORKGROUP');
@@ -144,14 +145,17 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   }
 
   const source = pick(flags.source, 'SPARKIFY_SOURCE');
-  const sourceDir = resolve(source.value ?? DEFAULT_SOURCE_DIR);
+  // Paths the user gives are relative to where they ran the command; the defaults, to the project.
+  const sourceDir = source.value === undefined ? DEFAULT_SOURCE_DIR : userPath(source.value, env);
   if (!existsSync(sourceDir) || !statSync(sourceDir).isDirectory()) {
     throw new ConfigError(
       `The source folder ${sourceDir} (from ${source.value === undefined ? 'the default' : source.from}) does not exist or is not a folder. ` +
         'Give a folder laid out like the S3 bucket: song_data/, log_data/ and log_json_path.json.',
     );
   }
-  const dataDir = resolve(pick(flags.dataDir, 'SPARKIFY_DATA_DIR').value ?? DEFAULT_DATA_DIR);
+  assertBucketLayout(sourceDir, source.value === undefined ? 'the default' : source.from, sources);
+  const dataDirValue = pick(flags.dataDir, 'SPARKIFY_DATA_DIR').value;
+  const dataDir = dataDirValue === undefined ? DEFAULT_DATA_DIR : userPath(dataDirValue, env);
   const why = target.value === 'local' ? `chosen by ${target.from}` : 'the default: no Redshift target is configured';
   return { target: { kind: 'local', dataDir, sourceDir }, why, sources };
 }
@@ -288,6 +292,26 @@ export function localS3Folders(settings: Settings<LocalTarget>): Record<string, 
     folders[parseS3Uri(uri).bucket] = settings.target.sourceDir;
   }
   return folders;
+}
+
+/**
+ * A source folder must hold what each COPY names (a key is a prefix: log_data matches log_data/…), so that a
+ * folder in the wrong layout is a bad path (exit 2) found before any statement runs, not a failed load.
+ */
+function assertBucketLayout(sourceDir: string, from: string, sources: SourceSettings): void {
+  const missing = [sources.songsUri, sources.eventsUri, sources.jsonPathsUri].filter((uri) => {
+    const key = parseS3Uri(uri).key.replace(/\/+$/, '');
+    const slash = key.lastIndexOf('/');
+    const folder = resolve(sourceDir, key.slice(0, slash + 1));
+    const prefix = key.slice(slash + 1);
+    return !(existsSync(folder) && statSync(folder).isDirectory() && readdirSync(folder).some((name) => name.startsWith(prefix)));
+  });
+  if (missing.length === 0) return;
+  throw new ConfigError(
+    `The source folder ${sourceDir} (from ${from}) is not laid out like the bucket: nothing in it matches ` +
+      `${missing.map((uri) => `${parseS3Uri(uri).key} (for ${uri})`).join(', ')}. Give a folder that holds song_data/, ` +
+      'log_data/ and log_json_path.json, as data/sample does.',
+  );
 }
 
 /** SPARKIFY_DATA_DIR → data-dir, for naming the flag that overrides a variable. */

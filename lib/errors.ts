@@ -3,6 +3,9 @@
  * `exitCode`; anything that is not a `SparkifyError` is a bug and is printed with its stack.
  */
 export class SparkifyError extends Error {
+  /** The pipeline step that failed, when one did: set as the error leaves the step, for --json error objects. */
+  step?: string;
+
   constructor(
     message: string,
     readonly exitCode: number = 1,
@@ -52,12 +55,16 @@ export class LoadError extends SparkifyError {
 
 /** A statement the warehouse refused or that failed while running. */
 export class StatementError extends SparkifyError {
+  /** Where in `sql` the error is (1-based, in characters), when the engine says: shown with a caret. */
+  readonly position?: number;
+
   constructor(
     message: string,
     readonly sql: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; position?: number },
   ) {
     super(message, 1, options);
+    if (options?.position !== undefined) this.position = options.position;
   }
 }
 

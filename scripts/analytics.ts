@@ -1,12 +1,12 @@
 /** npm run analytics — answer the analysts' questions from the star schema: tables, JSON or an HTML report. */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { answerQuestions, assertLoaded } from '../lib/analytics/answer-questions';
 import { renderReport } from '../lib/analytics/html-report';
 import { QUESTIONS, selectQuestions } from '../lib/analytics/questions';
 import { answersDocument, formatAnswers } from '../lib/analytics/terminal-output';
-import { formatMs, runCli } from '../lib/cli';
+import { formatMs, runCli, userPath } from '../lib/cli';
 import type { Flags } from '../lib/config';
 import { ConfigError } from '../lib/errors';
 import { openForReading } from '../lib/warehouse/open';
@@ -30,7 +30,7 @@ addRedshiftOptions(program).addHelpText(
 void runCli(program, async () => {
   const flags = program.opts<Flags & { json?: boolean; html?: string; only?: string }>();
   const questions = selectQuestions(flags.only);
-  const htmlFile = flags.html === undefined ? undefined : resolve(flags.html);
+  const htmlFile = flags.html === undefined ? undefined : userPath(flags.html);
   if (htmlFile !== undefined && !(existsSync(dirname(htmlFile)) && statSync(dirname(htmlFile)).isDirectory())) {
     throw new ConfigError(`Cannot write the report to ${htmlFile}: the folder ${dirname(htmlFile)} does not exist.`);
   }

@@ -6,7 +6,9 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { runCli, userPath } from '../lib/cli';
+import { ConfigError, SparkifyError } from '../lib/errors';
 import { DEFAULT_SOURCE_DIR, PROJECT_ROOT } from '../lib/config';
 import { type BenchReport, type EtlRun, fastest, formatMb, formatSeconds, markdownReport, type SizeResult } from '../lib/bench/report';
 import { ensureGeneratedSet, runEtl, type RunnerContext } from '../lib/bench/runner';
@@ -36,27 +38,16 @@ const program = new Command('npm run bench --')
   .option('--regenerate', 'generate the sets again (and measure the generator again) even if they exist')
   .addHelpText(
     'after',
-    '\nExamples:\n  npm run bench\n  npm run bench -- --sizes sample,100k --repeat 3 --previous .bench/results/before.json\n\n' +
-      'Exit codes: 0 done; 1 a run failed; 2 bad flags.',
-  )
-  .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text) });
+    '\nExamples:\n  npm run bench\n  npm run bench -- --sizes sample,100k --repeat 3 --previous .bench/results/before.json',
+  );
 
 function wholeNumber(name: string, text: string, min: number): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${name} must be a whole number of at least ${min}; got ${JSON.stringify(text)}.`);
+  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`${name} must be a whole number of at least ${min}; got ${JSON.stringify(text)}.`);
   return n;
 }
 
-class UsageError extends Error {}
-
-async function main(argv: string[]): Promise<number> {
-  try {
-    program.parse(argv);
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
+async function main(argv: string[]): Promise<void> {
   const flags = program.opts<{ sizes: string; songs: string; seed: string; repeat: string; out?: string; previous?: string; keep?: boolean; regenerate?: boolean; daily?: boolean; stage?: boolean }>();
   let sizes, songs, seed, repeat, previous: BenchReport | undefined;
   try {
@@ -64,13 +55,12 @@ async function main(argv: string[]): Promise<number> {
     songs = wholeNumber('--songs', flags.songs, 1);
     seed = wholeNumber('--seed', flags.seed, 0);
     repeat = wholeNumber('--repeat', flags.repeat, 1);
-    if (flags.previous !== undefined) previous = readReport(resolve(flags.previous));
+    if (flags.previous !== undefined) previous = readReport(userPath(flags.previous));
   } catch (e) {
-    process.stderr.write(`bench: ${(e as Error).message}\n`);
-    return 2;
+    throw e instanceof SparkifyError ? e : new ConfigError((e as Error).message);
   }
   const startedAt = new Date().toISOString();
-  const outFile = resolve(flags.out ?? join(BENCH_DIR, 'results', `bench-${startedAt.replace(/[:.]/g, '-').slice(0, 19)}.json`));
+  const outFile = flags.out !== undefined ? userPath(flags.out) : resolve(join(BENCH_DIR, 'results', `bench-${startedAt.replace(/[:.]/g, '-').slice(0, 19)}.json`));
   const ctx: RunnerContext = { root: PROJECT_ROOT, log: (line) => process.stderr.write(`${line}\n`) };
   const warehouses = join(BENCH_DIR, 'warehouse');
   mkdirSync(warehouses, { recursive: true });
@@ -97,8 +87,7 @@ async function main(argv: string[]): Promise<number> {
     try {
       result = await benchStaging(ctx, set.dir, join(BENCH_DIR, 'stage'));
     } catch (e) {
-      process.stderr.write(`bench: ${(e as Error).message}\n`);
-      return 1;
+      throw e instanceof SparkifyError ? e : new SparkifyError(`The staging bench failed: ${(e as Error).message}`, 1, { cause: e });
     }
     const markdown = `## npm run bench -- --stage (${startedAt})\n\n${Object.entries(environment).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n${stageMarkdown(result)}`;
     mkdirSync(dirname(outFile), { recursive: true });
@@ -106,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(outFile.replace(/\.json$/, '') + '.md', markdown);
     process.stdout.write(`\n${markdown}\nWrote ${outFile}\n`);
     if (!flags.keep) rmSync(join(BENCH_DIR, 'stage'), { recursive: true, force: true });
-    return 0;
+    return;
   }
 
   if (flags.daily) {
@@ -126,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${d.history}: history ${d.historyEvents.toLocaleString('en-US')} events; one day (${d.runs[0]!.events.toLocaleString('en-US')} events): ${formatSeconds(best)} s end to end (best of ${d.runs.length}), ${formatSeconds(load)} s loading\n`);
     }
     process.stdout.write(`Wrote ${outFile}\n`);
-    return 0;
+    return;
   }
 
   const results: SizeResult[] = [];
@@ -141,8 +130,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         run = await runEtl(ctx, source, dataDir);
       } catch (e) {
-        process.stderr.write(`bench: ${(e as Error).message}\n`);
-        return 1;
+        throw e instanceof SparkifyError ? e : new SparkifyError(`The ${size.label} run failed: ${(e as Error).message}`, 1, { cause: e });
       }
       runs.push(run);
       ctx.log(
@@ -171,7 +159,6 @@ async function main(argv: string[]): Promise<number> {
   const mdFile = outFile.replace(/\.json$/, '') + '.md';
   writeFileSync(mdFile, markdown);
   process.stdout.write(`\n${markdown}\nWrote ${outFile} and ${mdFile}\n`);
-  return 0;
 }
 
 function readReport(path: string): BenchReport {
@@ -179,9 +166,9 @@ function readReport(path: string): BenchReport {
   try {
     report = JSON.parse(readFileSync(path, 'utf8')) as BenchReport;
   } catch (e) {
-    throw new UsageError(`--previous ${path} could not be read as a bench result: ${(e as Error).message}`);
+    throw new ConfigError(`--previous ${path} could not be read as a bench result: ${(e as Error).message}`);
   }
-  if (report.version !== 1 || !Array.isArray(report.sizes)) throw new UsageError(`--previous ${path} is not a bench result (version 1).`);
+  if (report.version !== 1 || !Array.isArray(report.sizes)) throw new ConfigError(`--previous ${path} is not a bench result (version 1).`);
   return report;
 }
 
@@ -195,12 +182,4 @@ function gitDescription(): string {
   }
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`bench: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+void runCli(program, () => main(process.argv));

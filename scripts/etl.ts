@@ -89,10 +89,13 @@ void runCli(program, async () => {
     );
   }
   const started = performance.now();
+  // Opening is a step too: a new local warehouse starts from a template made on the first run.
+  progress.start('open warehouse');
   const warehouse = await openWarehouse(settings, {
     onProgress: flags.quiet ? undefined : (line) => process.stderr.write(`    … ${line}\n`),
     signal: target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
   });
+  progress.done({ step: 'open warehouse', ms: Math.round(performance.now() - started) });
   let summary;
   try {
     if (!flags.quiet) process.stderr.write(`Warehouse: ${warehouse.description}\n`);
@@ -113,17 +116,21 @@ void runCli(program, async () => {
   if (flags.json) {
     // A full run's summary keeps its shape (steps, tables, checks, rejected); the run's own fields go beside it.
     const { full, ...run } = summary;
-    const out = { target: target.kind, why: settings.why, warehouse: warehouse.description, ...full, ...run, dataApi, totalMs, peakRssBytes: peakRssBytes() };
+    const out = { ok: true, target: target.kind, why: settings.why, warehouse: warehouse.description, ...full, ...run, dataApi, totalMs, peakRssBytes: peakRssBytes() };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else if (!flags.quiet) {
     const counts = summary.full?.tables ?? summary.rowsLoaded;
-    const rows = Object.entries(counts).map(([table, n]) => ({ table, rows: n.toLocaleString('en-US') }));
+    const rows = Object.entries(counts).map(([table, n]) => ({ table, rows: n }));
     process.stdout.write(`${formatTable(rows)}\n`);
     const checks = [...(summary.full?.checks ?? []), ...(summary.catalogue?.checks ?? []), ...summary.days.flatMap((d) => d.checks)];
     const passed = checks.filter((c) => c.failures === 0).length;
+    const warned = checks.length - passed;
     const rejected = Object.values(summary.rowsRejected).reduce((a, b) => a + b, 0);
     const what = summary.mode === 'full' ? 'full load' : `${summary.days.length} day${summary.days.length === 1 ? '' : 's'} published${summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped (no log file)` : ''}`;
-    process.stderr.write(`Done in ${formatMs(totalMs)} (${what}, run ${summary.runId}): ${passed} data tests passed, ${rejected} rows rejected.\n`);
+    process.stderr.write(
+      `Done in ${formatMs(totalMs)} (${what}, run ${summary.runId}): ${passed} data tests passed${warned > 0 ? `, ${warned} warned` : ''}, ` +
+        `${rejected} row${rejected === 1 ? '' : 's'} rejected.\n`,
+    );
     if (dataApi) {
       process.stderr.write(
         `Data API: ${dataApi.totalCalls} calls (${dataApi.retries} retried) for ${dataApi.statements} statements; waiting took ` +

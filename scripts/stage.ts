@@ -3,11 +3,9 @@
  * into a few large newline-delimited JSON parts that COPY loads in seconds: from S3 into the stack's staging
  * bucket, or from a local folder into another laid out the same way.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { formatMs, peakRssBytes, runCli } from '../lib/cli';
-import { DEFAULT_SOURCES, deployedStackOutputs, PROJECT_ROOT } from '../lib/config';
+import { formatMs, peakRssBytes, runCli, userPath } from '../lib/cli';
+import { DEFAULT_SOURCES, deployedStackOutputs } from '../lib/config';
 import { ConfigError } from '../lib/errors';
 import { checkTargetFolder, copyBeside, FolderCatalogueSource, FolderStageTarget } from '../lib/stage/folder-store';
 import { DEFAULT_SLICES } from '../lib/stage/plan';
@@ -22,7 +20,6 @@ const program = new Command('npm run stage --')
       `${DEFAULT_SOURCES.songsUri}) into the stack's staging bucket, or with --source/--out from a local folder ` +
       'laid out like the bucket into another. A second run over an unchanged source uploads nothing.',
   )
-  .version(JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version as string)
   .option('--from <s3-uri>', 'the S3 prefix to stage', DEFAULT_SOURCES.songsUri)
   .option('--source-region <region>', "the source bucket's region", DEFAULT_SOURCES.region)
   .option('--to <s3-uri>', "where the parts go (default: the StagingBucket in cdk-outputs.json, s3://<bucket>/)")
@@ -80,6 +77,9 @@ void runCli(program, async () => {
   let close = () => {};
   if (flags.source !== undefined || flags.out !== undefined) {
     if (flags.source === undefined || flags.out === undefined) throw new ConfigError('Local mode needs both --source <dir> and --out <dir>.');
+    // Relative to where the command was typed, not to the project (npm runs scripts from the project's root).
+    flags.source = userPath(flags.source);
+    flags.out = userPath(flags.out);
     checkTargetFolder(flags.source, flags.out);
     source = new FolderCatalogueSource(flags.source);
     target = new FolderStageTarget(flags.out);

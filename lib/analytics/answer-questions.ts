@@ -4,6 +4,7 @@ import { countAll } from '../pipeline/pipeline';
 import { STAR_TABLES, type StarTable } from '../pipeline/tables';
 import { quoteLiteral } from '../sql-literals';
 import type { Row, Warehouse } from '../warehouse/warehouse';
+import { repairDoubleEncoding } from './double-encoding';
 import { type Question, type QuestionText, questionSql, questionText } from './questions';
 
 export interface Answered {
@@ -11,8 +12,18 @@ export interface Answered {
   readonly text: QuestionText;
   /** The sentence that answers the question, or what `whenEmpty` says when there are no rows. */
   readonly answer: string;
+  /** The rows as the warehouse holds them. */
   readonly rows: readonly Row[];
+  /** The rows as people read them: double-encoded text decoded (the answer is worded from these). */
+  readonly shown: readonly Row[];
+  /** Each text shown decoded, and what the warehouse stores: the report's footnote. */
+  readonly repaired: readonly Repaired[];
   readonly ms: number;
+}
+
+export interface Repaired {
+  readonly stored: string;
+  readonly shown: string;
 }
 
 export const EMPTY_WAREHOUSE = 'The warehouse is empty; run npm run etl first.';
@@ -51,8 +62,24 @@ export async function answerQuestions(warehouse: Warehouse, questions: readonly 
       throw new SparkifyError(`The question ${question.name} (sql/analytics/${question.name}.sql) failed: ${e.message}`, e.exitCode, { cause: e });
     }
     const ms = Math.round(performance.now() - started);
-    const answer = rows.length === 0 ? (question.whenEmpty ?? NO_DATA) : question.answer(rows);
-    answered.push({ question, text: questionText(question.name), answer, rows, ms });
+    const { shown, repaired } = readable(rows);
+    const answer = shown.length === 0 ? (question.whenEmpty ?? NO_DATA) : question.answer(shown);
+    answered.push({ question, text: questionText(question.name), answer, rows, shown, repaired, ms });
   }
   return answered;
+}
+
+/** The rows with double-encoded text decoded, and the list of what was decoded (each text once). */
+function readable(rows: readonly Row[]): { shown: Row[]; repaired: Repaired[] } {
+  const repaired = new Map<string, string>();
+  const shown = rows.map((row) => {
+    const out: Row = {};
+    for (const [column, value] of Object.entries(row)) {
+      const fixed = typeof value === 'string' ? repairDoubleEncoding(value) : undefined;
+      if (fixed !== undefined) repaired.set(value as string, fixed);
+      out[column] = fixed ?? value;
+    }
+    return out;
+  });
+  return { shown, repaired: [...repaired].map(([stored, text]) => ({ stored, shown: text })) };
 }

@@ -1,10 +1,19 @@
 /**
- * ECharts options for a question's chart, built here from its rows so the page only has to hand them to
- * ECharts. Options are plain JSON (no functions): they travel inside the HTML page.
+ * A question's chart, drawn at build time: ECharts renders it on the server as an SVG string (its SSR mode),
+ * which the page embeds. The page then needs no script to show its charts, and a test can read every bar and
+ * label from the HTML without a browser.
  */
-import type { EChartsOption } from 'echarts';
+import * as echarts from 'echarts';
 import type { Row } from '../warehouse/warehouse';
 import type { ChartSpec } from './questions';
+import { count, isTrue } from './wording';
+
+/** The width charts are drawn at; the page scales them to its column (the SVG keeps its viewBox). */
+export const CHART_WIDTH = 880;
+
+const COLORS = ['#3b6ea5', '#e08a2c', '#5a9e6f', '#b35c7a'];
+/** Bars of a period the data covers only in part, paler: they are not comparable with the others. */
+const PARTIAL_COLOR = '#b7c6d9';
 
 /** A chart says more than the table only when it compares at least two things. */
 export function drawsChart(spec: ChartSpec | undefined, rows: readonly Row[]): spec is ChartSpec {
@@ -16,10 +25,12 @@ export function chartHeight(spec: ChartSpec, rows: readonly Row[]): number {
   return spec.horizontal ? 60 + rows.length * 30 : 320;
 }
 
-export function chartOption(spec: ChartSpec, rows: readonly Row[]): EChartsOption {
+export function chartOption(spec: ChartSpec, rows: readonly Row[]): echarts.EChartsCoreOption {
   const unit = spec.unit ?? '';
-  // Values on every bar while they stay legible; long series rely on the axis and the tooltip.
+  // Values on every bar while they stay legible; long series rely on the axis and the table.
   const labelled = rows.length <= 12;
+  // Numbers as the text and the tables write them: 1,958, not 1958.
+  const format = (value: unknown) => `${count(Number(value))}${unit}`;
   const categoryAxis = {
     type: 'category' as const,
     data: rows.map(spec.category),
@@ -28,26 +39,39 @@ export function chartOption(spec: ChartSpec, rows: readonly Row[]): EChartsOptio
     axisTick: { alignWithLabel: true },
     axisLabel: spec.horizontal ? { width: 280, overflow: 'truncate' as const } : { interval: 0, hideOverlap: true },
   };
-  const valueAxis = { type: 'value' as const, axisLabel: unit ? { formatter: `{value}${unit}` } : {} };
+  const valueAxis = { type: 'value' as const, axisLabel: { formatter: format } };
   return {
     animation: false,
     aria: { enabled: true },
-    color: ['#3b6ea5', '#e08a2c', '#5a9e6f', '#b35c7a'],
-    grid: { left: 16, right: 40, top: spec.series.length > 1 ? 40 : 16, bottom: 32 },
+    color: COLORS,
+    grid: { left: 16, right: 48, top: spec.series.length > 1 ? 40 : 16, bottom: 32, containLabel: true },
     legend: spec.series.length > 1 ? { top: 0 } : { show: false },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     xAxis: spec.horizontal ? valueAxis : categoryAxis,
     yAxis: spec.horizontal ? categoryAxis : valueAxis,
     series: spec.series.map((s) => ({
       type: 'bar' as const,
       name: s.name,
       stack: spec.stacked ? 'total' : undefined,
-      data: rows.map((r) => Number(r[s.column] ?? 0)),
+      data: rows.map((r) => {
+        const value = Number(r[s.column] ?? 0);
+        return isTrue(r['partial']) ? { value, itemStyle: { color: PARTIAL_COLOR } } : value;
+      }),
       label: {
         show: labelled && !spec.stacked,
         position: spec.horizontal ? ('right' as const) : ('top' as const),
-        formatter: `{c}${unit}`,
+        formatter: (p: { value: unknown }) => format(p.value),
       },
     })),
   };
+}
+
+/** The chart as an SVG element, ready to embed in the page. */
+export function chartSvg(spec: ChartSpec, rows: readonly Row[]): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height: chartHeight(spec, rows) });
+  try {
+    chart.setOption(chartOption(spec, rows));
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
 }

@@ -1,14 +1,15 @@
 /**
- * The answers as one self-contained HTML page: ECharts is inlined, so the page opens with no network (a
- * laptop on a plane, an attachment in a mail). Every question gets its answer and its numbers; those a
- * picture answers better get a chart, drawn by ECharts from options built in charts.ts.
+ * The answers as one self-contained HTML page with no script: the charts are SVG drawn when the page is
+ * built (charts.ts), so it opens with no network (a laptop on a plane, an attachment in a mail) and a test
+ * can check it by reading it. Every question gets its answer and its numbers; those a picture answers better
+ * get a chart. Text the source double-encoded is shown decoded, with a footnote saying what is stored.
  */
-import { readFileSync } from 'node:fs';
+import { groupThousands, groups } from '../format/result-table';
 import type { StarTable } from '../pipeline/tables';
 import type { Row, SqlValue } from '../warehouse/warehouse';
-import type { Answered } from './answer-questions';
-import { chartHeight, chartOption, drawsChart } from './charts';
-import { count } from './wording';
+import type { Answered, Repaired } from './answer-questions';
+import { chartSvg, drawsChart } from './charts';
+import { count, isTrue } from './wording';
 
 export interface ReportContext {
   /** Which warehouse answered, as its description says. */
@@ -21,18 +22,20 @@ export interface ReportContext {
 const TITLE = 'Sparkify: what the plays say';
 
 export function renderReport(answered: readonly Answered[], context: ReportContext): string {
-  const options: Record<string, unknown> = {};
   const sections = answered.map((a) => {
     const name = a.question.name;
-    const chart = drawsChart(a.question.chart, a.rows) ? a.question.chart : undefined;
-    if (chart) options[name] = chartOption(chart, a.rows);
-    const table = a.rows.length === 0 ? '' : rowsTable(a.rows);
+    const rows = a.shown;
+    const chart = drawsChart(a.question.chart, rows) ? a.question.chart : undefined;
+    const table = rows.length === 0 ? '' : rowsTable(rows, a.repaired);
+    const partial = chart !== undefined && rows.some((r) => isTrue(r['partial']));
     return `
 <section id="${name}" data-question="${name}">
   <h2>${escape(a.text.question)}</h2>
-  <p class="answer${a.rows.length === 0 ? ' no-data' : ''}">${escape(a.answer)}</p>
-  ${chart ? `<div class="chart" data-chart="${name}" style="height:${chartHeight(chart, a.rows)}px" role="img" aria-label="${escape(`Chart: ${a.text.question}`)}"></div>` : ''}
-  ${chart && table ? `<details><summary>The numbers (${count(a.rows.length)} row${a.rows.length === 1 ? '' : 's'})</summary>${table}</details>` : table}
+  <p class="answer${rows.length === 0 ? ' no-data' : ''}">${escape(a.answer)}</p>
+  ${chart ? `<figure class="chart" data-chart="${name}" role="img" aria-label="${escape(`Chart: ${a.text.question}`)}">${chartSvg(chart, rows)}</figure>` : ''}
+  ${partial ? '<p class="notes">Paler bars: periods the data covers only in part, left out of the comparison.</p>' : ''}
+  ${chart && table ? `<details><summary>The numbers (${count(rows.length)} row${rows.length === 1 ? '' : 's'})</summary>${table}</details>` : table}
+  ${footnote(a.repaired)}
   <p class="notes">${a.text.notes ? `${escape(a.text.notes)} ` : ''}<code>sql/analytics/${name}.sql</code></p>
 </section>`;
   });
@@ -54,46 +57,36 @@ export function renderReport(answered: readonly Answered[], context: ReportConte
 </header>
 <main>${sections.join('\n')}
 </main>
-<script>${echartsSource()}</script>
-<script type="application/json" id="chart-options">${scriptJson(options)}</script>
-<script>
-const options = JSON.parse(document.getElementById('chart-options').textContent);
-for (const element of document.querySelectorAll('[data-chart]')) {
-  const chart = echarts.init(element, null, { renderer: 'svg', locale: 'EN' });
-  chart.setOption(options[element.dataset.chart]);
-  window.addEventListener('resize', () => chart.resize());
-}
-</script>
 </body>
 </html>
 `;
 }
 
-function rowsTable(rows: readonly Row[]): string {
+/** Says which names are shown decoded and how the warehouse stores them. */
+function footnote(repaired: readonly Repaired[]): string {
+  if (repaired.length === 0) return '';
+  const items = repaired.map((r) => `“${escape(r.shown)}” is stored as “${escape(r.stored)}”`).join('; ');
+  return `<p class="notes footnote" data-repaired="${repaired.length}">* Shown decoded: the source data double-encodes ${repaired.length === 1 ? 'this name' : 'these names'} in UTF-8 (the data test songplays double_encoded counts them). ${items}.</p>`;
+}
+
+function rowsTable(rows: readonly Row[], repaired: readonly Repaired[]): string {
   const columns = Object.keys(rows[0]!);
+  const decoded = new Set(repaired.map((r) => r.shown));
   const head = columns.map((c) => `<th>${escape(c)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${columns.map((c) => cell(r[c])).join('')}</tr>`).join('\n');
+  const body = rows.map((r) => `<tr>${columns.map((c) => cell(c, r[c], decoded)).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-/** NULL is shown as such, muted, so it is never mistaken for an empty string. */
-function cell(value: SqlValue | undefined): string {
+/** NULL is shown as such, muted, so it is never mistaken for an empty string; numbers grouped as in the text. */
+function cell(column: string, value: SqlValue | undefined, decoded: ReadonlySet<string>): string {
   if (value === null || value === undefined) return '<td class="null">NULL</td>';
-  return typeof value === 'number' ? `<td class="number">${escape(String(value))}</td>` : `<td>${escape(String(value))}</td>`;
+  if (typeof value === 'number') return `<td class="number">${escape(groups(column) ? groupThousands(value) : String(value))}</td>`;
+  const text = String(value);
+  return `<td>${escape(text)}${decoded.has(text) ? '<sup>*</sup>' : ''}</td>`;
 }
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** JSON inside a <script> element: `<` escaped so no value (a song title, say) can close the element. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
-}
-
-function echartsSource(): string {
-  // Inside a string or a regular expression, `<\/script` means the same as `</script`, which would end the element.
-  return readFileSync(require.resolve('echarts/dist/echarts.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
 }
 
 const STYLE = `
@@ -110,7 +103,8 @@ section { background: #fff; border: 1px solid var(--rule); border-radius: 8px; m
 h2 { margin: 0 0 6px; font-size: 18px; }
 .answer { margin: 0 0 12px; font-size: 16px; }
 .no-data { color: var(--muted); font-style: italic; }
-.chart { width: 100%; margin: 4px 0 8px; }
+.chart { margin: 4px 0 8px; }
+.chart svg { width: 100%; height: auto; display: block; }
 details summary { cursor: pointer; color: var(--accent); font-size: 14px; margin: 4px 0; }
 table { border-collapse: collapse; font-size: 13px; margin: 6px 0 8px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 3px 12px 3px 0; text-align: left; vertical-align: top; }

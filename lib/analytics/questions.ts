@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors';
 import { readSql } from '../pipeline/sql-files';
 import type { Row } from '../warehouse/warehouse';
-import { count, extremes, hourSpan, howMany, list, monthName, ordinal, pct, userName } from './wording';
+import { capitalised, count, extremes, hourSpan, howMany, isTrue, list, monthName, ordinal, pct, tiesBeyondCut, userName } from './wording';
 
 /** A bar chart of the rows: one bar (or one stacked segment) per series and row. */
 export interface ChartSpec {
@@ -82,7 +82,8 @@ export const QUESTIONS: readonly Question[] = [
       return (
         `${userName(first!)} (user ${first!['user_id']}, ${first!['current_level']} now) played the most songs: ${count(first!['plays'])}` +
         (rest.length > 0 ? `, then ${list(rest.slice(0, 2).map((r) => `${userName(r)} (${count(r['plays'])})`))}` : '') +
-        `. Of the top ${count(rows.length)}, ${howMany(paid, rows.length)} ${paid === 1 ? 'is' : 'are'} paid users now.`
+        `. Of the top ${count(rows.length)}, ${howMany(paid, rows.length)} ${paid === 1 ? 'is' : 'are'} paid users now.` +
+        tiesBeyondCut(rows, 'plays', 'users', 'plays')
       );
     },
     chart: { horizontal: true, category: (r) => userName(r), series: [{ column: 'plays', name: 'plays' }] },
@@ -106,7 +107,8 @@ export const QUESTIONS: readonly Question[] = [
       return (
         `Most users live in ${first!['metro_area']} (${count(first!['users'])})` +
         (second ? `, then ${second['metro_area']} (${count(second['users'])})` : '') +
-        '.'
+        '.' +
+        tiesBeyondCut(rows, 'users', 'metro areas', 'users')
       );
     },
     chart: { horizontal: true, category: (r) => String(r['metro_area']), series: [{ column: 'users', name: 'users' }] },
@@ -149,7 +151,10 @@ export const QUESTIONS: readonly Question[] = [
     name: 'top_songs',
     answer: (rows) => {
       const first = rows[0]!;
-      return `The most played song is “${first['song_title']}” by ${first['artist_name']} (${count(first['plays'])} plays). ${inCatalogue(rows, 'song_id')}`;
+      return (
+        `The most played song is “${first['song_title']}” by ${first['artist_name']} (${count(first['plays'])} plays). ${inCatalogue(rows, 'song_id')}` +
+        tiesBeyondCut(rows, 'plays', 'songs', 'plays')
+      );
     },
     chart: { horizontal: true, category: (r) => `${r['song_title']} — ${r['artist_name']}`, series: [{ column: 'plays', name: 'plays' }] },
   },
@@ -160,7 +165,8 @@ export const QUESTIONS: readonly Question[] = [
       return (
         `${first!['artist_name']} is the most played artist (${count(first!['plays'])} plays of ${count(first!['songs'])} songs)` +
         (second ? `, then ${second['artist_name']} (${count(second['plays'])})` : '') +
-        `. ${inCatalogue(rows, 'artist_id')}`
+        `. ${inCatalogue(rows, 'artist_id')}` +
+        tiesBeyondCut(rows, 'plays', 'artists', 'plays')
       );
     },
     chart: { horizontal: true, category: (r) => String(r['artist_name']), series: [{ column: 'plays', name: 'plays' }] },
@@ -203,11 +209,25 @@ export const QUESTIONS: readonly Question[] = [
   },
 ];
 
-/** "The busiest hour is …; the quietest …", or, with one row, that all plays fall in it. */
+/**
+ * "The busiest hour is …; the quietest …", or, with one row, that all plays fall in it. Periods the data covers
+ * only in part (a `partial` column: the data starts 2018-11-01 21:01) are left out of the comparison and
+ * named, so a part-day is never "the quietest".
+ */
 function busiest(rows: readonly Row[], label: (row: Row) => string, unit: string): string {
-  if (rows.length === 1) return `All ${count(rows[0]!['plays'])} plays fall in ${label(rows[0]!)}.`;
-  const { most, fewest } = extremes(rows, 'plays');
-  return `The busiest ${unit} is ${label(most)} with ${count(most['plays'])} plays; the quietest is ${label(fewest)} with ${count(fewest['plays'])}.`;
+  const partial = rows.filter((r) => isTrue(r['partial']));
+  const full = rows.filter((r) => !isTrue(r['partial']));
+  if (rows.length === 1) {
+    return `All ${count(rows[0]!['plays'])} plays fall in ${label(rows[0]!)}${partial.length > 0 ? ', which the data covers only in part' : ''}.`;
+  }
+  const leftOut =
+    partial.length === 0
+      ? ''
+      : ` ${capitalised(list(partial.map(label)))} ${partial.length === 1 ? 'is' : 'are'} left out of the comparison: the data covers only part of ${partial.length === 1 ? 'it' : 'them'}.`;
+  if (full.length === 0) return `The data covers no ${unit} in full, so none is compared.${leftOut}`;
+  if (full.length === 1) return `Only ${label(full[0]!)} is covered in full, with ${count(full[0]!['plays'])} plays.${leftOut}`;
+  const { most, fewest } = extremes(full, 'plays');
+  return `The busiest ${unit} is ${label(most)} with ${count(most['plays'])} plays; the quietest is ${label(fewest)} with ${count(fewest['plays'])}.${leftOut}`;
 }
 
 /** How many of a top list the catalogue knows, by whether the catalogue id is set. */

@@ -4,9 +4,13 @@ import type { Answered } from './answer-questions';
 
 export function formatAnswers(answered: readonly Answered[]): string {
   return answered
-    .map(({ question, text, answer, rows }) => {
+    .map(({ question, text, answer, shown, repaired }) => {
       const heading = `${question.name}: ${text.question}`;
-      return [heading, `→ ${answer}`, rows.length === 0 ? '(no rows)' : formatTable(rows)].join('\n');
+      const note =
+        repaired.length === 0
+          ? []
+          : [`* Shown decoded; stored double-encoded in UTF-8: ${repaired.map((r) => `${r.shown} as ${r.stored}`).join('; ')}.`];
+      return [heading, `→ ${answer}`, shown.length === 0 ? '(no rows)' : formatTable(shown), ...note].join('\n');
     })
     .join('\n\n');
 }
@@ -19,7 +23,10 @@ export interface AnswersDocument {
     readonly question: string;
     readonly notes: string;
     readonly answer: string;
+    /** As the warehouse holds them. */
     readonly rows: Answered['rows'];
+    /** Texts the answer shows decoded, and how they are stored. */
+    readonly repaired: Answered['repaired'];
     readonly ms: number;
   }[];
 }
@@ -27,6 +34,6 @@ export interface AnswersDocument {
 export function answersDocument(warehouse: string, answered: readonly Answered[]): AnswersDocument {
   return {
     warehouse,
-    questions: answered.map(({ question, text, answer, rows, ms }) => ({ name: question.name, ...text, answer, rows, ms })),
+    questions: answered.map(({ question, text, answer, rows, repaired, ms }) => ({ name: question.name, ...text, answer, rows, repaired, ms })),
   };
 }

@@ -57,3 +57,25 @@ export function hourSpan(hour: SqlValue | undefined): string {
   const h = Number(hour);
   return `${String(h).padStart(2, '0')}:00–${String((h + 1) % 24).padStart(2, '0')}:00`;
 }
+
+/** A flag column: a boolean locally, and possibly text ('t', 'true') where a driver sends it so. */
+export function isTrue(value: SqlValue | undefined): boolean {
+  return value === true || value === 't' || value === 'true';
+}
+
+/** "The 1st" from "the 1st": for a sentence that starts with a label. */
+export function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/**
+ * What a top list cut at its last row leaves out of a tie, from the query's rank and tied columns: " 7 more
+ * metro areas also have 2 users each, tied with the last shown; the list stops at 10." — or nothing.
+ */
+export function tiesBeyondCut(rows: readonly Row[], column: string, things: string, unit: string): string {
+  const last = rows[rows.length - 1];
+  if (last === undefined) return '';
+  const more = Number(last['rank']) + Number(last['tied']) - 1 - rows.length;
+  if (!(more > 0)) return '';
+  return ` ${count(more)} more ${things} also ${more === 1 ? 'has' : 'have'} ${count(last[column])} ${unit}${more === 1 ? '' : ' each'}, tied with the last shown; the list stops at ${rows.length}.`;
+}

@@ -1,4 +1,5 @@
 /** The data set sizes a bench run measures: the bundled sample, or a generated set of N events. */
+import { parseCount } from '../cli';
 
 export interface BenchSize {
   /** As the user wrote it, normalised: 'sample', '10k', '100k', '1m', '2.5m', '12345'. */
@@ -18,8 +19,7 @@ export function parseSizes(text: string): BenchSize[] {
       sizes.push({ label: 'sample' });
       continue;
     }
-    const m = /^(\d+(?:\.\d+)?)([km]?)$/.exec(part);
-    const events = m ? Math.round(Number(m[1]) * (m[2] === 'k' ? 1e3 : m[2] === 'm' ? 1e6 : 1)) : NaN;
+    const events = parseCount(part);
     if (!Number.isSafeInteger(events) || events < 1) {
       throw new Error(`"${part}" is not a size: use sample, or a number of events such as 10k, 100k, 1m or 250000.`);
     }

@@ -1,3 +1,4 @@
+import { songMatchKey } from '../song-match';
 import { artistName, songTitle } from './naming';
 import { HOSTILE_KINDS, makeHostile, MAX_BYTES, type HostileKind } from './hostile';
 import { clampUtf8, jsonFloat, songJsonString } from './json-text';
@@ -31,24 +32,24 @@ const HOSTILE_RATE = 0.04;
 
 /** The song catalogue, held in memory (a few hundred thousand songs at most). */
 export class Catalogue {
-  readonly #byTitle = new Map<string, Song[]>();
+  /** Songs by their match key (lib/song-match.ts). */
+  readonly #byKey = new Map<string, Song[]>();
 
   constructor(
     readonly artists: readonly Artist[],
     readonly songs: readonly Song[],
   ) {
     for (const song of songs) {
-      const same = this.#byTitle.get(song.title);
+      const key = songMatchKey(song.title, song.artist.name);
+      const same = this.#byKey.get(key);
       if (same) same.push(song);
-      else this.#byTitle.set(song.title, [song]);
+      else this.#byKey.set(key, [song]);
     }
   }
 
-  /** Whether a song has this title and artist name, and (if given) exactly this duration. */
+  /** Whether a play of this title and artist matches a catalogue song (with exactly this duration, if given). */
   has(title: string, artistName: string, duration?: number): boolean {
-    return (this.#byTitle.get(title) ?? []).some(
-      (s) => s.artist.name === artistName && (duration === undefined || s.duration === duration),
-    );
+    return (this.#byKey.get(songMatchKey(title, artistName)) ?? []).some((s) => duration === undefined || s.duration === duration);
   }
 }
 

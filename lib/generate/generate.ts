@@ -28,12 +28,12 @@ export interface GenerateSummary {
   sessions: number;
   nextSongEvents: number;
   loggedOutEvents: number;
-  /** NextSong events equal to a catalogue song on title, artist name and duration. */
+  /** NextSong events that match a catalogue song (lib/song-match.ts): the songplays the ETL gives a song_id. */
   matchedPlays: number;
-  /** NextSong events with a catalogue title by an artist that has no song of that title. */
+  /** Of the matched plays, those whose duration differs from every matching song's. */
+  matchedOtherDuration: number;
+  /** NextSong events with a catalogue title by an artist that has no song of that title: not matches. */
   nearMissArtist: number;
-  /** NextSong events with a catalogue title and artist but another duration. */
-  nearMissDuration: number;
   /** Submit Upgrade and Submit Downgrade events. */
   levelChanges: number;
   firstDay: string;
@@ -107,9 +107,9 @@ export function generate(options: GenerateOptions, onProgress?: (progress: Progr
     sessions: stats.sessions,
     nextSongEvents: stats.nextSong,
     loggedOutEvents: stats.loggedOut,
-    matchedPlays: stats.plays.match,
+    matchedPlays: stats.plays.match + stats.plays['near-duration'],
+    matchedOtherDuration: stats.plays['near-duration'],
     nearMissArtist: stats.plays['near-artist'],
-    nearMissDuration: stats.plays['near-duration'],
     levelChanges: stats.levelChanges,
     firstDay: days[0] ?? '',
     lastDay: days[days.length - 1] ?? '',

@@ -1,3 +1,4 @@
+import { parseCount } from '../cli';
 import { ConfigError } from '../errors';
 
 /** What to generate. Built by `resolveOptions`, which fills the defaults and checks every value. */
@@ -54,12 +55,13 @@ export function resolveOptions(input: GenerateInput): GenerateOptions {
   if (options.matchRate + options.nearMissRate > 1) {
     problems.push('--match-rate and --near-miss-rate together must not exceed 1');
   }
-  if (problems.length > 0) throw new ConfigError(`generate: ${problems.join('; ')}. See --help.`);
+  if (problems.length > 0) throw new ConfigError(`${problems.join('; ')}. See npm run generate -- --help.`);
   return options;
 }
 
 function wholeNumber(flag: string, value: number | string, min: number, max: number, problems: string[]): number {
-  const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  // 100k and 1m as bench takes them, and 8,056 as people write it.
+  const n = typeof value === 'number' ? value : parseCount(value);
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     const what = min === 0 ? 'a whole number' : 'a positive whole number';
     problems.push(`${flag} must be ${what} up to ${max.toLocaleString('en-US')} (got ${JSON.stringify(String(value))})`);

@@ -11,7 +11,8 @@ import type { Random } from './random';
  *   name double-encoded as the real logs have it);
  * - `near-duration`: a catalogue title and artist, the duration off by 0.1–5 %;
  * - `other`: a song whose (title, artist) pair the catalogue does not have — most plays, as in reality.
- * So the plays whose (title, artist) the catalogue has are exactly the `match` and `near-duration` ones.
+ * So the plays that match a catalogue song (lib/song-match.ts: title and artist) are exactly the `match` and
+ * `near-duration` ones.
  */
 export type PlayKind = 'match' | 'near-artist' | 'near-duration' | 'other';
 

@@ -11,7 +11,7 @@
  * keeps. SQL: sql/incremental/; why delete-and-insert and not MERGE: docs/daily-loads.md.
  */
 import type { SourceSettings } from '../config';
-import { LoadError, SparkifyError } from '../errors';
+import { LoadError, QualityCheckError, SparkifyError } from '../errors';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { dayParams, dayUri } from './days';
 import { copyTemplateValues, type LoadRejectRow, loadRejects } from './pipeline';
@@ -45,11 +45,28 @@ function stepper(progress: Progress, steps: StepResult[]) {
   return async <T>(name: string, work: () => Promise<T>, describe: (r: T) => Omit<StepResult, 'step' | 'ms'> = () => ({})) => {
     progress.start(name);
     const t0 = performance.now();
-    const value = await work();
+    let value: T;
+    try {
+      value = await work();
+    } catch (e) {
+      // The step is named on the error (for --json) and marked failed, never ticked off.
+      if (e instanceof SparkifyError) e.step ??= name;
+      progress.failed?.({ step: name, ms: Math.round(performance.now() - t0), detail: e instanceof QualityCheckError ? 'tests failed' : 'failed' });
+      throw e;
+    }
     const result: StepResult = { step: name, ms: Math.round(performance.now() - t0), ...describe(value) };
     steps.push(result);
     progress.done(result);
     return value;
+  };
+}
+
+/** A check step's work: its tests, failing the step itself when one fails (so it is marked failed, not ticked). */
+function checked(work: () => Promise<CheckResult[]>, consequence: string): () => Promise<CheckResult[]> {
+  return async () => {
+    const results = await work();
+    assertPassed(results, consequence);
+    return results;
   };
 }
 
@@ -130,17 +147,20 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
   );
   for (const r of loaded.rejects) progress.warn(`staging_events: rejected ${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`);
 
-  const stagingChecks = await step(`${day}: check staging_events`, async () => {
-    const results = await runChecks(warehouse, [{ table: 'staging_events', tests: dataTestsOf(staging.copyFile) }]);
-    const [window] = await warehouse.query<{ outside: number | null; first_ts: string; last_ts: string }>(statementsOf('incremental/day_window.sql')[0]!, params);
-    return [...results, { table: 'staging_events', test: `every ts on ${day} (UTC)`, failures: Number(window?.outside ?? 0) }];
-  }, (r) => ({ detail: `${r.length} tests` }));
-  checks.push(...stagingChecks);
-  assertPassed(
-    stagingChecks,
-    `The day's events are in staging_events; the star tables were not touched. A daily load replaces a day's rows by event time, so ` +
-      `a log file must hold only its own day's events (load such data with a full run).`,
+  const stagingChecks = await step(
+    `${day}: check staging_events`,
+    checked(
+      async () => {
+        const results = await runChecks(warehouse, [{ table: 'staging_events', tests: dataTestsOf(staging.copyFile) }]);
+        const [window] = await warehouse.query<{ outside: number | null; first_ts: string; last_ts: string }>(statementsOf('incremental/day_window.sql')[0]!, params);
+        return [...results, { table: 'staging_events', test: `every ts on ${day} (UTC)`, failures: Number(window?.outside ?? 0), severity: 'error' as const }];
+      },
+      `The day's events are in staging_events; the star tables were not touched. A daily load replaces a day's rows by event time, so ` +
+        `a log file must hold only its own day's events (load such data with a full run).`,
+    ),
+    (r) => ({ detail: `${r.length} tests` }),
   );
+  checks.push(...stagingChecks);
 
   const built = await step(
     `${day}: build the day`,
@@ -174,9 +194,12 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
     ...(['songplays', 'users', 'time', 'user_agents'] as const).map((table) => ({ table, tests: dataTestsOf(modelFile(table)).filter((t) => t.kind !== 'not_empty') })),
     ...(['user_day_states', 'loaded_days'] as const).map((table) => ({ table, tests: dataTestsOf(stateFile(table)) })),
   ];
-  const dayChecks = await step(`${day}: check the day`, () => runChecks(warehouse, dayTests, dayTable), (r) => ({ detail: `${r.length} tests` }));
+  const dayChecks = await step(
+    `${day}: check the day`,
+    checked(() => runChecks(warehouse, dayTests, dayTable), `The published star tables are untouched; the day's build is left in the ${DAY_SUFFIX} tables for inspection.`),
+    (r) => ({ detail: `${r.length} tests` }),
+  );
   checks.push(...dayChecks);
-  assertPassed(dayChecks, `The published star tables are untouched; the day's build is left in the ${DAY_SUFFIX} tables for inspection.`);
 
   await step(`${day}: publish the day`, () =>
     warehouse.run(
@@ -243,9 +266,11 @@ export async function reloadCatalogue(warehouse: Warehouse, options: { readonly 
     (r) => ({ rows: r.rows, detail: r.rejects.length > 0 ? `${r.rejects.length} rejected` : undefined }),
   );
   for (const r of loaded.rejects) progress.warn(`staging_songs: rejected ${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`);
-  const stagingChecks = await step('catalogue: check staging_songs', () => runChecks(warehouse, [{ table: 'staging_songs', tests: dataTestsOf(staging.copyFile) }]));
+  const stagingChecks = await step(
+    'catalogue: check staging_songs',
+    checked(() => runChecks(warehouse, [{ table: 'staging_songs', tests: dataTestsOf(staging.copyFile) }]), 'The staging table staging_songs holds the bad rows; the star tables were not touched.'),
+  );
   checks.push(...stagingChecks);
-  assertPassed(stagingChecks, `The staging table staging_songs holds the bad rows; the star tables were not touched.`);
 
   const rebuilt = ['songs', 'artists', 'song_catalogue', 'songplays'] as const;
   const built = await step(
@@ -278,11 +303,13 @@ export async function reloadCatalogue(warehouse: Warehouse, options: { readonly 
   ];
   const results = await step(
     'catalogue: check',
-    () => runChecks(warehouse, tests, (t) => ((rebuilt as readonly string[]).includes(t) ? `${t}${BUILD_SUFFIX}` : t)),
+    checked(
+      () => runChecks(warehouse, tests, (t) => ((rebuilt as readonly string[]).includes(t) ? `${t}${BUILD_SUFFIX}` : t)),
+      `The published tables are untouched; the rejected build is left in the ${BUILD_SUFFIX} tables for inspection.`,
+    ),
     (r) => ({ detail: `${r.length} tests` }),
   );
   checks.push(...results);
-  assertPassed(results, `The published tables are untouched; the rejected build is left in the ${BUILD_SUFFIX} tables for inspection.`);
 
   await step('catalogue: publish', () =>
     warehouse.run(

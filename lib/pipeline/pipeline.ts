@@ -7,7 +7,7 @@
  *
  * A run that fails anywhere before the publish leaves the previous star tables exactly as they were.
  */
-import { LoadError } from '../errors';
+import { LoadError, QualityCheckError, SparkifyError } from '../errors';
 import type { SourceSettings } from '../config';
 import { iamRoleLiteral, integerLiteral, quoteLiteral, regionLiteral, s3UriLiteral } from '../sql-literals';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
@@ -52,7 +52,15 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   const step = async <T>(name: string, work: () => Promise<T>, describe: (r: T) => Omit<StepResult, 'step' | 'ms'> = () => ({})) => {
     progress.start(name);
     const t0 = performance.now();
-    const value = await work();
+    let value: T;
+    try {
+      value = await work();
+    } catch (e) {
+      // The step is named on the error (for --json) and marked failed, never ticked off.
+      if (e instanceof SparkifyError) e.step ??= name;
+      progress.failed?.({ step: name, ms: Math.round(performance.now() - t0), detail: e instanceof QualityCheckError ? 'tests failed' : 'failed' });
+      throw e;
+    }
     const result: StepResult = { step: name, ms: Math.round(performance.now() - t0), ...describe(value) };
     steps.push(result);
     progress.done(result);
@@ -90,12 +98,17 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
       rejected.push(r);
       progress.warn(`${staging.name}: rejected ${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`);
     }
-    const results = await step(`check ${staging.name}`, () =>
-      runChecks(warehouse, [{ table: staging.name, tests: dataTestsOf(staging.copyFile) }]),
-      (r) => ({ detail: `${r.length} tests` }),
+    const results = await step(
+      `check ${staging.name}`,
+      async () => {
+        const r = await runChecks(warehouse, [{ table: staging.name, tests: dataTestsOf(staging.copyFile) }]);
+        checks.push(...r);
+        assertPassed(r, `The staging table ${staging.name} holds the bad rows; the star tables were not touched.`);
+        return r;
+      },
+      testsDetail,
     );
-    checks.push(...results);
-    assertPassed(results, `The staging table ${staging.name} holds the bad rows; the star tables were not touched.`);
+    warnAbout(results, progress);
   }
 
   const built = await step(
@@ -117,14 +130,17 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
     ...STAR_TABLES.map((table) => ({ table, tests: dataTestsOf(modelFile(table)) })),
     ...STATE_TABLES.map((table) => ({ table, tests: dataTestsOf(stateFile(table)) })),
   ];
-  const starResults = await step('check star tables', () => runChecks(warehouse, starTests, (t) => `${t}${BUILD_SUFFIX}`), (r) => ({
-    detail: `${r.length} tests`,
-  }));
-  checks.push(...starResults);
-  assertPassed(
-    starResults,
-    `The previous star tables are untouched; the rejected build is left in the ${BUILD_SUFFIX} tables for inspection.`,
+  const starResults = await step(
+    'check star tables',
+    async () => {
+      const r = await runChecks(warehouse, starTests, (t) => `${t}${BUILD_SUFFIX}`);
+      checks.push(...r);
+      assertPassed(r, `The previous star tables are untouched; the rejected build is left in the ${BUILD_SUFFIX} tables for inspection.`);
+      return r;
+    },
+    testsDetail,
   );
+  warnAbout(starResults, progress);
 
   await step('publish star tables', () =>
     warehouse.run(
@@ -134,6 +150,17 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   );
 
   return { steps, tables: built, checks, rejected, ms: Math.round(performance.now() - started) };
+}
+
+/** "14 tests", or "14 tests, 1 warning". */
+function testsDetail(results: readonly CheckResult[]): Omit<StepResult, 'step' | 'ms'> {
+  const warned = results.filter((r) => r.severity === 'warn' && r.failures > 0).length;
+  return { detail: `${results.length} tests${warned > 0 ? `, ${warned} warning${warned === 1 ? '' : 's'}` : ''}` };
+}
+
+/** A warning test that found rows says so; the run goes on (dbt's severity: warn). */
+function warnAbout(results: readonly CheckResult[], progress: Progress): void {
+  for (const r of results) if (r.severity === 'warn' && r.failures > 0) progress.warn(`${r.table}: ${r.test} (${r.failures.toLocaleString('en-US')} found)`);
 }
 
 export function copyTemplateValues(sources: SourceSettings): Record<string, string> {

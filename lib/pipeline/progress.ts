@@ -5,7 +5,7 @@ export interface StepResult {
   readonly ms: number;
   /** Rows the step produced (loaded, built), where that means something. */
   readonly rows?: number;
-  /** Anything else worth a word: files read, tables built. */
+  /** Anything else worth a word: files read, tables built; for a failed step, what failed. */
   readonly detail?: string;
 }
 
@@ -14,8 +14,10 @@ export interface Progress {
   start(step: string): void;
   /** A step ended well. */
   done(result: StepResult): void;
-  /** Something the user must know about though the run goes on (rows rejected under MAXERROR). */
+  /** A step failed: the error that says why follows. */
+  failed?(result: StepResult): void;
+  /** Something the user must know about though the run goes on (rows rejected under MAXERROR, a warning test). */
   warn(message: string): void;
 }
 
-export const silentProgress: Progress = { start() {}, done() {}, warn() {} };
+export const silentProgress: Progress = { start() {}, done() {}, failed() {}, warn() {} };

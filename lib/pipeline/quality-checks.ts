@@ -17,7 +17,12 @@ export interface CheckResult {
   readonly test: string;
   /** Rows (or values) that break the test; 0 means it passed. */
   readonly failures: number;
+  /** `error` fails the run; `warn` is reported and the run goes on (dbt's severity). */
+  readonly severity: 'error' | 'warn';
 }
+
+/** Tests that only warn: what they find is worth knowing but is the source's truth, kept as it is. */
+const WARNING_TESTS: ReadonlySet<DataTest['kind']> = new Set(['double_encoded']);
 
 export interface TableTests {
   /** The table the tests are declared for. */
@@ -34,7 +39,7 @@ export async function runChecks(
   declared: readonly TableTests[],
   resolveTable: (table: string) => string = (t) => t,
 ): Promise<CheckResult[]> {
-  const tests: { table: string; test: string }[] = [];
+  const tests: { table: string; test: string; severity: CheckResult['severity'] }[] = [];
   const subqueries: string[] = [];
   for (const { table, tests: tableTests } of declared) {
     const name = identifier('table', resolveTable(table));
@@ -42,7 +47,7 @@ export async function runChecks(
     const joins: string[] = [];
     for (const test of tableTests) {
       const column = `test_${tests.length}`; // the result's column for this test
-      tests.push({ table, test: describe(test) });
+      tests.push({ table, test: describe(test), severity: WARNING_TESTS.has(test.kind) ? 'warn' : 'error' });
       const values = {
         table: name,
         result: column,
@@ -64,12 +69,12 @@ export async function runChecks(
   }
   if (tests.length === 0) return [];
   const [row] = await warehouse.query<Record<string, number>>(`SELECT *\nFROM ${subqueries.join('\nCROSS JOIN ')}`);
-  return tests.map(({ table, test }, i) => ({ table, test, failures: Number(row![`test_${i}`]) }));
+  return tests.map(({ table, test, severity }, i) => ({ table, test, severity, failures: Number(row![`test_${i}`]) }));
 }
 
 /** Throws, naming every failed test, if any failed. */
 export function assertPassed(results: readonly CheckResult[], consequence: string): void {
-  const failed = results.filter((r) => r.failures > 0);
+  const failed = results.filter((r) => r.failures > 0 && r.severity === 'error');
   if (failed.length === 0) return;
   const list = failed.map((r) => `${r.table}: ${r.test} (${r.failures} failing)`).join('; ');
   throw new QualityCheckError(`Data quality check${failed.length > 1 ? 's' : ''} failed — ${list}. ${consequence}`);
@@ -85,6 +90,8 @@ export function describe(test: DataTest): string {
       return `${test.column} not null`;
     case 'relationships':
       return `every ${test.column} in ${test.parent}.${test.parentColumn}`;
+    case 'double_encoded':
+      return `${test.column} double-encoded UTF-8 (warns)`;
   }
 }
 

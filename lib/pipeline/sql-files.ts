@@ -13,6 +13,8 @@ export const SQL_DIR = resolve(__dirname, '..', '..', 'sql');
 export type DataTest =
   | { readonly kind: 'not_empty' }
   | { readonly kind: 'unique' | 'not_null'; readonly column: string }
+  /** Text that reads as UTF-8 decoded as Latin-1 (BjÃ¶rk): a warning, never a failure. */
+  | { readonly kind: 'double_encoded'; readonly column: string }
   | { readonly kind: 'relationships'; readonly column: string; readonly parent: string; readonly parentColumn: string };
 
 export function readSql(file: string): string {
@@ -40,14 +42,14 @@ export function dataTestsOf(file: string): DataTest[] {
     const kind = m[1]!;
     const args = (m[2] ?? '').trim();
     if (kind === 'not_empty') tests.push({ kind });
-    else if (kind === 'unique' || kind === 'not_null') {
+    else if (kind === 'unique' || kind === 'not_null' || kind === 'double_encoded') {
       for (const column of args.split(',').map((c) => c.trim())) tests.push({ kind, column });
     } else if (kind === 'relationships') {
       const r = /^(\w+)\s*->\s*(\w+)\.(\w+)$/.exec(args);
       if (!r) throw new SparkifyError(`${file}: "@test relationships: ${args}" must read "column -> table.column".`);
       tests.push({ kind, column: r[1]!, parent: r[2]!, parentColumn: r[3]! });
     } else {
-      throw new SparkifyError(`${file}: unknown data test "@test ${kind}" (known: not_empty, unique, not_null, relationships).`);
+      throw new SparkifyError(`${file}: unknown data test "@test ${kind}" (known: not_empty, unique, not_null, relationships, double_encoded).`);
     }
   }
   return tests;

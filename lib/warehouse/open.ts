@@ -11,7 +11,8 @@ export interface OpenOptions {
   /** Refuse to create an empty local warehouse: for commands that only read (query, analytics). */
   readonly mustExist?: boolean;
   /**
-   * Lines about statements that run long on Redshift (which one, its status, for how long).
+   * Lines about slow work: statements that run long on Redshift (which one, its status, for how long), the
+   * local warehouse's one-time template.
    * @default dropped
    */
   readonly onProgress?: (line: string) => void;
@@ -41,7 +42,7 @@ export async function openWarehouse(settings: Settings, options: OpenOptions = {
   if (options.mustExist && !existsSync(join(target.dataDir, 'PG_VERSION'))) {
     throw new SparkifyError(`The warehouse is empty: there is no local warehouse in ${target.dataDir} yet; run npm run etl first.`);
   }
-  return LocalWarehouse.open({ dataDir: target.dataDir, s3Folders: localS3Folders({ ...settings, target }) });
+  return LocalWarehouse.open({ dataDir: target.dataDir, s3Folders: localS3Folders({ ...settings, target }), onProgress: options.onProgress });
 }
 
 /**

@@ -37,6 +37,34 @@ export interface RunOptions {
 /** A row as it comes back: bigint/int/float as number, boolean, text; decimals, dates and timestamps as text. */
 export type Row = Record<string, SqlValue>;
 
+/** A result column: its name (names can repeat: `SELECT 1, 2`) and the engine's type name. */
+export interface ResultColumn {
+  readonly name: string;
+  /** The type as the engine names it: int4, int8, numeric, float8, varchar, timestamp… */
+  readonly type: string;
+  /** Whether values are numbers (integers, floats, decimals): aligned right and grouped on a terminal. */
+  readonly numeric: boolean;
+}
+
+/** What one statement did, as the query tool shows it: rows as arrays, so columns of the same name stay apart. */
+export interface ResultSet {
+  /** The command tag psql prints: `SELECT 3`, `INSERT 0 3`, `DELETE 75`, `DROP TABLE`. */
+  readonly command: string;
+  /** The columns, for a statement that returns rows (even none); undefined for one that does not. */
+  readonly columns?: readonly ResultColumn[];
+  /** The first `maxRows` rows, each value in column order. */
+  readonly rows: readonly (readonly SqlValue[])[];
+  /** Rows the statement returned in all (more than `rows.length` when cut at `maxRows`) or changed. */
+  readonly rowCount: number;
+}
+
+export interface ExecuteOptions {
+  /** Refuse anything but reads: the statement runs only if it cannot change data. */
+  readonly readOnly?: boolean;
+  /** Keep at most this many rows of the result; `rowCount` still counts them all. @default every row */
+  readonly maxRows?: number;
+}
+
 export interface Warehouse {
   /** Which target this is and where, for progress output (for example `local PGlite at .warehouse/db`). */
   readonly description: string;
@@ -44,5 +72,10 @@ export interface Warehouse {
   run(statements: readonly Statement[], options?: RunOptions): Promise<StatementResult[]>;
   /** Run one query and return its rows. */
   query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]>;
+  /**
+   * Run one statement of any kind, as a person typed it, and say what it did: for the query tool. Optional, so
+   * a test double needs only what the pipeline uses.
+   */
+  execute?(sql: string, options?: ExecuteOptions): Promise<ResultSet>;
   close(): Promise<void>;
 }

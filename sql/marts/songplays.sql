@@ -10,6 +10,7 @@
 -- @test relationships: song_id -> songs.song_id
 -- @test relationships: artist_id -> artists.artist_id
 -- @test relationships: user_agent -> user_agents.user_agent
+-- @test double_encoded: song_title, artist_name
 
 -- DISTKEY start_time: the largest join (songplays to time, for play volume over time) is then collocated,
 -- and plays spread evenly (timestamps are near-unique). users, songs and artists are DISTSTYLE ALL, so

@@ -20,7 +20,9 @@ import {
   latestByUser,
   matches,
   operatingSystem,
+  partial,
   plays,
+  rankIn,
   share,
   tally,
   users,
@@ -33,6 +35,11 @@ import {
 function expectTop(rows: readonly Row[], key: (row: Row) => string, column: string, expected: Map<string, number>, n: number) {
   const ranked = [...expected.entries()].sort(([ka, a], [kb, b]) => b - a || Buffer.compare(Buffer.from(ka), Buffer.from(kb))).slice(0, n);
   expect(rows.map((r) => [key(r), r[column]])).toEqual(ranked);
+  // rank is shared by ties, and tied counts every key with that count, shown or not.
+  for (const row of rows) {
+    const count = expected.get(key(row))!;
+    expect([key(row), row['rank'], row['tied']]).toEqual([key(row), rankIn(expected, count).rank, rankIn(expected, count).tied]);
+  }
 }
 
 const songKey = (title: unknown, artist: unknown) => `${title}\u0000${artist}`;
@@ -96,13 +103,14 @@ describe('the analytics questions on the bundled sample', () => {
   });
 
   test('the ten users with the most plays', () => {
-    const top = [...tally(plays, (e) => e.userId).entries()]
+    const byUser = tally(plays, (e) => e.userId);
+    const top = [...byUser.entries()]
       .map(([id, n]) => ({ id: Number(id), n }))
       .sort((a, b) => b.n - a.n || a.id - b.id)
       .slice(0, 10)
       .map(({ id, n }) => {
         const latest = latestByUser.get(id)!;
-        return { user_id: id, first_name: latest.firstName, last_name: latest.lastName, current_level: latest.level, plays: n };
+        return { user_id: id, first_name: latest.firstName, last_name: latest.lastName, current_level: latest.level, plays: n, ...rankIn(byUser, n) };
       });
     expect(rowsOf('top_users')).toEqual(top);
   });
@@ -202,16 +210,34 @@ describe('the analytics questions on the bundled sample', () => {
       [...tally(days, (c) => String(key(c))).entries()].map(([k, n]) => [k, n] as const);
     const byNumber = (entries: (readonly [string, number])[]) => [...entries].sort(([a], [b]) => Number(a) - Number(b));
 
-    expect(rowsOf('plays_by_year')).toEqual(byNumber(volume((c) => c.year)).map(([year, n]) => ({ year: Number(year), plays: n })));
+    // A period is partial when the data's span does not cover it (the sample is November 2018, from 21:01
+    // on the 1st to 19:54 on the 30th: the year, the month, weeks 44 and 48, and days 1 and 30 are partial).
+    const DAY = 86400000;
+    const utc = Date.UTC;
+    expect(rowsOf('plays_by_year')).toEqual(
+      byNumber(volume((c) => c.year)).map(([year, n]) => ({ year: Number(year), plays: n, partial: partial(utc(Number(year), 0), utc(Number(year) + 1, 0)) })),
+    );
     expect(rowsOf('plays_by_month')).toEqual(
-      byNumber(volume((c) => c.year * 100 + c.month)).map(([ym, n]) => ({ year: Math.floor(Number(ym) / 100), month: Number(ym) % 100, plays: n })),
+      byNumber(volume((c) => c.year * 100 + c.month)).map(([ym, n]) => {
+        const [year, month] = [Math.floor(Number(ym) / 100), Number(ym) % 100];
+        return { year, month, plays: n, partial: partial(utc(year, month - 1), utc(year, month)) };
+      }),
     );
     expect(rowsOf('plays_by_week')).toEqual(
       volume((c) => `${c.weekStart} ${c.week}`)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, n]) => ({ week_start: k.split(' ')[0], week: Number(k.split(' ')[1]), plays: n })),
+        .map(([k, n]) => {
+          const from = Date.parse(`${k.split(' ')[0]}T00:00:00Z`);
+          return { week_start: k.split(' ')[0], week: Number(k.split(' ')[1]), plays: n, partial: partial(from, from + 7 * DAY) };
+        }),
     );
-    expect(rowsOf('plays_by_day')).toEqual(byNumber(volume((c) => c.day)).map(([day, n]) => ({ day: Number(day), plays: n })));
+    // Days of the month sum over months: a day is partial when it holds a partial calendar day.
+    const partialDays = new Set(
+      [...new Set(days.map((c) => utc(c.year, c.month - 1, c.day)))].filter((from) => partial(from, from + DAY)).map((from) => new Date(from).getUTCDate()),
+    );
+    expect(rowsOf('plays_by_day')).toEqual(byNumber(volume((c) => c.day)).map(([day, n]) => ({ day: Number(day), plays: n, partial: partialDays.has(Number(day)) })));
+    expect([...partialDays].sort((a, b) => a - b)).toEqual([1, 30]);
+    expect(rowsOf('plays_by_week').filter((r) => r['partial']).map((r) => r['week'])).toEqual([44, 48]);
     const names = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
     expect(rowsOf('plays_by_weekday')).toEqual(
       byNumber(volume((c) => (c.weekday + 6) % 7)).map(([mondayFirst, n]) => {
@@ -228,7 +254,12 @@ describe('the analytics questions on the bundled sample', () => {
     for (const a of answered.values()) expect(a.answer).not.toMatch(/undefined|NaN|null|\[object/);
     expect(answered.get('free_vs_paid')!.answer).toContain(`${tally(users, (u) => u.level).get('paid')} paid`);
     expect(answered.get('catalogue_size')!.answer).toContain(`1 of ${plays.length.toLocaleString('en-US')} plays matched`);
-    expect(answered.get('plays_by_month')!.answer).toBe(`All ${plays.length.toLocaleString('en-US')} plays fall in November 2018.`);
+    expect(answered.get('plays_by_month')!.answer).toBe(`All ${plays.length.toLocaleString('en-US')} plays fall in November 2018, which the data covers only in part.`);
+    // A partial period is never the quietest (nor the busiest): it is named as left out.
+    expect(answered.get('plays_by_day')!.answer).toMatch(/; the quietest is the (?!1st|30th)\d+\w\w with [\d,]+\. The 1st and the 30th are left out of the comparison: the data covers only part of them\.$/);
+    expect(answered.get('plays_by_week')!.answer).toMatch(/; the quietest is week (45|46|47) .* Week 44 \(from 2018-10-29\) and week 48 \(from 2018-11-26\) are left out/);
+    // Ties at a list's cut are said, not dropped: 10 metro areas have 2 users, 3 of them shown.
+    expect(answered.get('top_metro_areas')!.answer).toMatch(/ 7 more metro areas also have 2 users each, tied with the last shown; the list stops at 10\.$/);
   });
 
   // Last: it drops a table the tests above read.

@@ -74,3 +74,21 @@ export function calendar(ts: number) {
     weekStart: monday.toISOString().slice(0, 10),
   };
 }
+
+/**
+ * Whether the data covers a period [from, to) only in part: its span runs from the hour of the first play to
+ * the end of the hour of the last.
+ */
+const HOUR = 3600000;
+const firstPlay = Math.min(...plays.map((e) => e.ts));
+const lastPlay = Math.max(...plays.map((e) => e.ts));
+export const span = { starts: Math.floor(firstPlay / HOUR) * HOUR, ends: (Math.floor(lastPlay / HOUR) + 1) * HOUR };
+export function partial(from: number, to: number): boolean {
+  return from < span.starts || to > span.ends;
+}
+
+/** rank (shared by ties) and tied (how many have this count), as the top lists give them. */
+export function rankIn(counts: Map<string, number>, n: number): { rank: number; tied: number } {
+  const values = [...counts.values()];
+  return { rank: 1 + values.filter((v) => v > n).length, tied: values.filter((v) => v === n).length };
+}

@@ -165,6 +165,39 @@ describe('translated SQL keeps Redshift semantics on the local warehouse', () =>
     expect(await db.warehouse.query('SELECT COUNT(*) AS n FROM tx')).toEqual([{ n: 0 }]);
   });
 
+  // Each documented argument form of DATEADD and DATE_TRUNC, with the results Redshift's reference gives for
+  // them (r_DATEADD_function, r_DATE_TRUNC) where it gives one.
+  test.each([
+    ['a date literal (the reference: 18 months)', "DATEADD(month, 18, '2008-02-28')", '2009-08-28 00:00:00'],
+    ['m means minutes, not months (the reference)', "DATEADD(m, 30, '2008-02-28')", '2008-02-28 00:30:00'],
+    ['a negative interval on a date literal', "DATEADD(day, -7, '2018-11-30')", '2018-11-23 00:00:00'],
+    ['a timestamp literal', "DATEADD(hour, 5, '2018-11-30 21:30:00')", '2018-12-01 02:30:00'],
+    ['a DATE value gives a TIMESTAMP', "DATEADD(day, 30, CAST('2008-11-01' AS DATE))", '2008-12-01 00:00:00'],
+    ['a TIMESTAMP value', "DATEADD(week, 2, CAST('2018-11-01 21:01:46' AS TIMESTAMP))", '2018-11-15 21:01:46'],
+    ['a TIME value stays a TIME (the reference: 5 minutes)', "DATEADD(minute, 5, CAST('20:00:00' AS TIME))", '20:05:00'],
+    ['a TIMETZ value stays a TIMETZ', "DATEADD(hour, 1, CAST('20:00:00+00' AS TIMETZ))", '21:00:00+00'],
+    ['a quarter is three months', "DATEADD(qtr, 1, '2018-11-30')", '2019-02-28 00:00:00'],
+    ['a month from the 30th is the 30th, not the month end (the reference)', "DATEADD(month, 1, '2008-04-30')", '2008-05-30 00:00:00'],
+    ['milliseconds', "DATEADD(ms, 250, '2018-11-30 00:00:00')", '2018-11-30 00:00:00.25'],
+    ['an interval from an expression', "DATEADD(day, 2 * 3, '2018-11-01')", '2018-11-07 00:00:00'],
+    ['DATE_TRUNC to the week starts on Monday (the reference)', "DATE_TRUNC('week', CAST('2020-04-30 04:05:06.789' AS TIMESTAMP))", '2020-04-27 00:00:00'],
+    ['DATE_TRUNC with an abbreviation', "DATE_TRUNC('hrs', CAST('2018-11-01 21:01:46' AS TIMESTAMP))", '2018-11-01 21:00:00'],
+    ['DATE_TRUNC of a DATE is a TIMESTAMP', "DATE_TRUNC('month', CAST('2018-11-30' AS DATE))", '2018-11-01 00:00:00'],
+    ['DATE_TRUNC of a literal', "DATE_TRUNC('quarter', '2018-11-30 10:00:00')", '2018-10-01 00:00:00'],
+  ])('%s: %s', async (_, expression, expected) => {
+    const [row] = await db.warehouse.query(`SELECT ${expression} AS v`);
+    expect(String(row!['v'])).toBe(expected);
+  });
+
+  test.each([
+    ['DATEADD(dow, 1, ts)', /DATEADD\(dow/],
+    ['DATEADD(epoch, 1, ts)', /DATEADD\(epoch/],
+    ["DATE_TRUNC('dow', ts)", /DATE_TRUNC\('dow'/],
+    ['DATEADD(day, 1)', /DATEADD: it takes exactly three/],
+  ])('refuses %s', (expression, message) => {
+    expect(() => translate(`SELECT ${expression} FROM t`)).toThrow(message);
+  });
+
   test('timestamps and decimals come back as text, as the Data API returns them', async () => {
     const [row] = await db.warehouse.query("SELECT TIMESTAMP '2018-11-01 21:01:46.796' AS ts, CAST(1.50 AS DECIMAL(5,2)) AS d, TRUE AS b");
     expect(row).toEqual({ ts: '2018-11-01 21:01:46.796', d: '1.50', b: true });

@@ -7,6 +7,8 @@
 import { calendar, compare, type Row, type StarTables } from './star-model';
 
 type Key = string | number | null;
+/** An answer's row: the periods' partial flag is a boolean. */
+type AnswerRow = Record<string, Key | boolean>;
 
 /** Sorts by the keys, each ascending unless its flag in `desc` is set; NULLs last, strings by UTF-8 bytes. */
 function orderBy<T>(rows: readonly T[], keys: readonly ((row: T) => Key)[], desc: readonly boolean[] = []): T[] {
@@ -37,7 +39,7 @@ const nvl = (value: Key, otherwise: string): Key => (value === null ? otherwise 
  * The answer of every question, by its name. `topN` is the cut-off of the top lists (LIMIT 10 in their SQL);
  * Infinity shows where the cut falls.
  */
-export function analyticsAnswers(star: StarTables, topN = 10): Record<string, Row[]> {
+export function analyticsAnswers(star: StarTables, topN = 10): Record<string, AnswerRow[]> {
   const { songplays, users } = star;
   const userById = new Map(users.map((u) => [u['user_id'], u]));
   const plays = songplays.length;
@@ -111,6 +113,25 @@ export function analyticsAnswers(star: StarTables, topN = 10): Record<string, Ro
 
   const weekdayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
+  /** rank (1 + how many groups have more) and tied (how many have as many), over every group, shown or not. */
+  const ranked = (all: readonly number[], n: number) => ({ rank: 1 + all.filter((v) => v > n).length, tied: all.filter((v) => v === n).length });
+  const userPlays = [...perUser.values()].map((c) => c.all);
+  const metroUsers = [...countBy(users, (u) => nvl(u['location']!, 'Unknown')).values()];
+  const songPlays = [...songGroups.values()].map((g) => g.length);
+  const artistPlays = [...artistGroups.values()].map((g) => g.length);
+
+  // A period is partial when the data's span, from the hour of the first play to the end of the hour of the
+  // last, does not cover it.
+  const HOUR = 3600000;
+  const DAY = 24 * HOUR;
+  const epoch = (ts: Key) => Date.parse(`${String(ts).replace(' ', 'T')}Z`);
+  const times = songplays.map((p) => epoch(p['start_time']!));
+  const span = times.length === 0 ? { starts: 0, ends: 0 } : { starts: Math.floor(Math.min(...times) / HOUR) * HOUR, ends: (Math.floor(Math.max(...times) / HOUR) + 1) * HOUR };
+  const partial = (from: number, to: number) => from < span.starts || to > span.ends;
+  const partialDays = new Set(
+    [...new Set(times.map((t) => Math.floor(t / DAY) * DAY))].filter((from) => partial(from, from + DAY)).map((from) => new Date(from).getUTCDate()),
+  );
+
   return {
     free_vs_paid: orderBy(levels, [(l) => l]).map((level) => ({
       level,
@@ -126,7 +147,7 @@ export function analyticsAnswers(star: StarTables, topN = 10): Record<string, Ro
     ).map(([id, c]) => ({ ...person(id), free_plays: c.free, paid_plays: c.paid })),
     top_users: orderBy([...perUser.entries()], [([, c]) => c.all, ([id]) => id], [true, false])
       .slice(0, topN)
-      .map(([id, c]) => ({ ...person(id), plays: c.all })),
+      .map(([id, c]) => ({ ...person(id), plays: c.all, ...ranked(userPlays, c.all) })),
     operating_systems: orderBy([...bySystem.entries()], [([, s]) => s.plays, ([os]) => os], [true, false]).map(([os, s]) => ({
       os_name: os,
       plays: s.plays,
@@ -135,7 +156,7 @@ export function analyticsAnswers(star: StarTables, topN = 10): Record<string, Ro
     })),
     top_metro_areas: orderBy([...countBy(users, (u) => nvl(u['location']!, 'Unknown')).entries()], [([, n]) => n, ([area]) => area], [true, false])
       .slice(0, topN)
-      .map(([metro_area, n]) => ({ metro_area, users: n })),
+      .map(([metro_area, n]) => ({ metro_area, users: n, ...ranked(metroUsers, n) })),
     top_states: orderBy([...countBy(users, (u) => state(u['location']!)).entries()], [([, n]) => n, ([s]) => s], [true, false]).map(([s, n]) => ({
       state: s,
       users: n,
@@ -149,7 +170,7 @@ export function analyticsAnswers(star: StarTables, topN = 10): Record<string, Ro
     })),
     top_songs: orderBy([...songGroups.values()], [(g) => g.length, (g) => g[0]!['song_title']!, (g) => g[0]!['artist_name']!], [true, false, false])
       .slice(0, topN)
-      .map((g) => ({ song_title: g[0]!['song_title']!, artist_name: g[0]!['artist_name']!, plays: g.length, song_id: max(g.map((p) => p['song_id']!)) })),
+      .map((g) => ({ song_title: g[0]!['song_title']!, artist_name: g[0]!['artist_name']!, plays: g.length, song_id: max(g.map((p) => p['song_id']!)), ...ranked(songPlays, g.length) })),
     top_artists: orderBy([...artistGroups.entries()], [([, g]) => g.length, ([name]) => name], [true, false])
       .slice(0, topN)
       .map(([artist_name, g]) => ({
@@ -157,6 +178,7 @@ export function analyticsAnswers(star: StarTables, topN = 10): Record<string, Ro
         plays: g.length,
         songs: new Set(g.map((p) => p['song_title']).filter((t) => t !== null)).size,
         artist_id: max(g.map((p) => p['artist_id']!)),
+        ...ranked(artistPlays, g.length),
       })),
     catalogue_size: [
       {
@@ -168,13 +190,19 @@ export function analyticsAnswers(star: StarTables, topN = 10): Record<string, Ro
         plays_matched: songplays.filter((p) => p['song_id'] !== null).length,
       },
     ],
-    plays_by_year: orderBy(volume(['year']), [(r) => r['year']!]),
-    plays_by_month: orderBy(volume(['year', 'month']), [(r) => r['year']!, (r) => r['month']!]),
+    plays_by_year: orderBy(volume(['year']), [(r) => r['year']!]).map((r) => ({
+      ...r,
+      partial: partial(Date.UTC(Number(r['year']), 0), Date.UTC(Number(r['year']) + 1, 0)),
+    })),
+    plays_by_month: orderBy(volume(['year', 'month']), [(r) => r['year']!, (r) => r['month']!]).map((r) => ({
+      ...r,
+      partial: partial(Date.UTC(Number(r['year']), Number(r['month']) - 1), Date.UTC(Number(r['year']), Number(r['month']))),
+    })),
     plays_by_week: orderBy(
-      volume([], (t) => ({ week_start: calendar(Date.parse(`${String(t['start_time']).replace(' ', 'T')}Z`)).weekStart, week: t['week']! })),
+      volume([], (t) => ({ week_start: calendar(epoch(t['start_time']!)).weekStart, week: t['week']! })),
       [(r) => r['week_start']!],
-    ),
-    plays_by_day: orderBy(volume(['day']), [(r) => r['day']!]),
+    ).map((r) => ({ ...r, partial: partial(epoch(`${r['week_start']} 00:00:00`), epoch(`${r['week_start']} 00:00:00`) + 7 * DAY) })),
+    plays_by_day: orderBy(volume(['day']), [(r) => r['day']!]).map((r) => ({ ...r, partial: partialDays.has(Number(r['day'])) })),
     plays_by_weekday: orderBy(
       volume(['weekday'], (t) => ({ weekday_name: weekdayNames[Number(t['weekday'])]! })),
       [(r) => (Number(r['weekday']) + 6) % 7],

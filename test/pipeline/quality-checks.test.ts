@@ -62,7 +62,8 @@ const declared: TableTests[] = [
 test('each test counts exactly what breaks it, in one query', async () => {
   const results = await runChecks(recording(), declared);
   expect(queries).toHaveLength(1);
-  expect(results).toEqual([
+  expect(results.every((r) => r.severity === 'error')).toBe(true);
+  expect(results).toMatchObject([
     { table: 'child', test: 'not empty', failures: 0 },
     { table: 'child', test: 'unique id', failures: 2 },
     { table: 'child', test: 'unique code', failures: 2 }, // 'b' and 'z'; 'a' and NULL appear once
@@ -80,7 +81,7 @@ test('each test counts exactly what breaks it, in one query', async () => {
 test('the tables tested are the resolved names, while results name the declared ones', async () => {
   await db.warehouse.run([{ sql: 'CREATE TABLE parent_next (id INTEGER)' }, { sql: 'INSERT INTO parent_next VALUES (1), (1)' }]);
   const results = await runChecks(recording(), [{ table: 'parent', tests: [{ kind: 'unique', column: 'id' }, { kind: 'not_empty' }] }], (t) => `${t}_next`);
-  expect(results).toEqual([
+  expect(results).toMatchObject([
     { table: 'parent', test: 'unique id', failures: 1 },
     { table: 'parent', test: 'not empty', failures: 0 },
   ]);
@@ -97,12 +98,27 @@ test('a failed check names every failed test and its count', () => {
   expect(() =>
     assertPassed(
       [
-        { table: 'child', test: 'unique id', failures: 2 },
-        { table: 'child', test: 'id not null', failures: 0 },
-        { table: 'nothing', test: 'not empty', failures: 1 },
+        { table: 'child', test: 'unique id', failures: 2, severity: 'error' },
+        { table: 'child', test: 'id not null', failures: 0, severity: 'error' },
+        { table: 'nothing', test: 'not empty', failures: 1, severity: 'error' },
+        { table: 'child', test: 'note double-encoded UTF-8 (warns)', failures: 5, severity: 'warn' },
       ],
       'Nothing was published.',
     ),
   ).toThrow(new QualityCheckError('Data quality checks failed — child: unique id (2 failing); nothing: not empty (1 failing). Nothing was published.'));
-  expect(() => assertPassed([{ table: 'child', test: 'id not null', failures: 0 }], '')).not.toThrow();
+  expect(() => assertPassed([{ table: 'child', test: 'id not null', failures: 0, severity: 'error' }], '')).not.toThrow();
+  expect(() => assertPassed([{ table: 'child', test: 'note double-encoded UTF-8 (warns)', failures: 5, severity: 'warn' }], '')).not.toThrow();
+});
+
+test('double_encoded counts text that is UTF-8 read as Latin-1, once or twice over, and only warns', async () => {
+  await db.warehouse.run(
+    [
+      'CREATE TABLE names (name VARCHAR(64))',
+      // Björk and Beyoncé double-encoded; Esmée as the sample has it (encoded twice over); NULL;
+      // and correct names with Ã and Â in them (JOÃO, Âge) that are not.
+      "INSERT INTO names VALUES ('BjÃ¶rk'), ('BeyoncÃ©'), ('Esm\u00c3\u0083\u00c2\u00a9e'), (NULL), ('JOÃO'), ('Âge'), ('Björk')",
+    ].map((sql) => ({ sql })),
+  );
+  const [result] = await runChecks(recording(), [{ table: 'names', tests: [{ kind: 'double_encoded', column: 'name' }] }]);
+  expect(result).toEqual({ table: 'names', test: 'name double-encoded UTF-8 (warns)', failures: 3, severity: 'warn' });
 });

@@ -1,19 +1,20 @@
 /** The scripts as a user runs them: exit codes, one-paragraph errors, and real output. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { rawEvents, rawSongs } from '../helpers/raw-sample';
 
 const ROOT = resolve(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-function run(script: string, args: string[], env: Record<string, string> = {}) {
+function run(script: string, args: string[], env: Record<string, string> = {}, input?: string) {
   const result = spawnSync(TSX, [join(ROOT, 'scripts', script), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 120_000,
+    input,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -38,10 +39,43 @@ test('help into a pipe closed before it is written (| head, | true) exits 0 with
   expect(result.status).toBe(0);
 });
 
-test('an unknown flag exits 2', () => {
+test('an unknown flag exits 2, in the one error style', () => {
   const { code, stderr } = run('etl.ts', ['--no-such-flag']);
   expect(code).toBe(2);
-  expect(stderr).toMatch(/unknown option '--no-such-flag'/);
+  expect(stderr).toMatch(/^Error: unknown option '--no-such-flag'/);
+});
+
+test('every script prints its version with --version and says npm run <script> -- in its help', () => {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const script of ['etl', 'query', 'analytics', 'data-api', 'generate', 'bench']) {
+    const { code, stdout } = run(`${script}.ts`, ['--version']);
+    expect({ script, code, stdout: stdout.trim() }).toEqual({ script, code: 0, stdout: version });
+  }
+  expect(run('generate.ts', ['--help']).stdout).toMatch(/^Usage: npm run generate -- /);
+});
+
+test('a source folder in the wrong layout is a bad path (2) found before anything runs; --json says so as an object', () => {
+  const source = join(scratch, 'flat');
+  mkdirSync(source, { recursive: true });
+  writeFileSync(join(source, 'events.json'), '{}');
+  const dataDir = join(scratch, 'flat-pgdata');
+  const { code, stdout, stderr } = run('etl.ts', ['--json', '--source', source, '--data-dir', dataDir]);
+  expect(code).toBe(2);
+  expect(stderr).toMatch(/^Error: The source folder .* is not laid out like the bucket: nothing in it matches song_data/);
+  expect(JSON.parse(stdout)).toEqual({ ok: false, error: { kind: 'ConfigError', message: expect.stringMatching(/not laid out like the bucket/), exitCode: 2 } });
+  expect(existsSync(dataDir)).toBe(false);
+});
+
+test('a failed step is marked failed, never ticked, and --json names it in the error object', () => {
+  const source = join(scratch, 'broken-events');
+  cpSync(join(ROOT, 'data', 'sample'), source, { recursive: true });
+  writeFileSync(join(source, 'log_data', '2018', '11', '2018-11-05-events.json'), '{"artist": "A", "ts": \n');
+  const { code, stdout, stderr } = run('etl.ts', ['--json', '--source', source, '--data-dir', join(scratch, 'broken-pgdata')]);
+  expect(code).toBe(1);
+  const { error } = JSON.parse(stdout) as { error: { kind: string; step: string; exitCode: number } };
+  expect(error).toMatchObject({ kind: 'LoadError', step: 'load staging_events', exitCode: 1 });
+  expect(stderr).toMatch(/✘ load staging_events/);
+  expect(stderr).not.toMatch(/✔ load staging_events/);
 });
 
 test('a missing source folder exits 2 with one paragraph naming the path, no stack trace', () => {
@@ -108,9 +142,78 @@ describe('a real run on the sample', () => {
   test('query prints a table, and --json prints rows', () => {
     const table = run('query.ts', ['SELECT level, COUNT(*) AS users FROM users GROUP BY level ORDER BY level', '--data-dir', dataDir()]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/│ level │ users │/);
+    expect(table.stdout).toMatch(/^ level │ users\n/);
     const json = run('query.ts', ['SELECT COUNT(*) AS n FROM songplays WHERE song_id IS NOT NULL', '--json', '--data-dir', dataDir()]);
-    expect(JSON.parse(json.stdout)).toEqual([{ n: 1 }]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ columns: [{ name: 'n' }], rows: [[1]] });
+  });
+
+  test('relative paths are relative to the folder the command was run in (npm run sets INIT_CWD)', () => {
+    const here = join(scratch, 'sql');
+    mkdirSync(here, { recursive: true });
+    const npm = { INIT_CWD: here, npm_lifecycle_event: 'analytics' };
+    const { code } = run('analytics.ts', ['--only', 'gender', '--html', 'r.html', '--data-dir', relative(here, dataDir())], npm);
+    expect(code).toBe(0);
+    expect(existsSync(join(here, 'r.html'))).toBe(true);
+    expect(existsSync(join(ROOT, 'r.html'))).toBe(false);
+  });
+
+  test('query runs the project\'s SQL files as they are, comments first, from the argument or -f', () => {
+    const gender = readFileSync(join(ROOT, 'sql', 'analytics', 'gender.sql'), 'utf8');
+    const fromArgument = run('query.ts', [gender, '--data-dir', dataDir()]);
+    expect(fromArgument.code).toBe(0);
+    expect(fromArgument.stdout).toMatch(/^ gender │ users │ pct_users │ plays │ pct_plays\n/);
+    expect(fromArgument.stdout).toMatch(/\(2 rows\)/);
+    const fromFile = run('query.ts', ['-f', 'sql/analytics/gender.sql', '--data-dir', dataDir()]);
+    expect(fromFile.stdout).toBe(fromArgument.stdout);
+  });
+
+  test('query keeps columns of the same name apart, in the table and in --json; numbers grouped only on the terminal', () => {
+    const table = run('query.ts', ['SELECT 1, 2, 1234567 AS n', '--data-dir', dataDir()]);
+    expect(table.stdout).toBe(' ?column? │ ?column? │ n\n──────────┼──────────┼───────────\n        1 │        2 │ 1,234,567\n(1 row)\n\n');
+    const json = JSON.parse(run('query.ts', ['SELECT 1, 2, 1234567 AS n', '--json', '--data-dir', dataDir()]).stdout);
+    expect(json).toEqual({
+      command: 'SELECT 1',
+      columns: [{ name: '?column?', type: 'int4' }, { name: '?column?', type: 'int4' }, { name: 'n', type: 'int4' }],
+      rows: [[1, 2, 1234567]],
+      rowCount: 1,
+    });
+  });
+
+  test('query says what a statement did, as psql does; --read-only refuses writes; stdin works', () => {
+    const script = 'CREATE TABLE scratch AS SELECT user_id FROM users; DELETE FROM scratch WHERE user_id < 50; INSERT INTO scratch VALUES (1), (2); DROP TABLE scratch;';
+    const { code, stdout } = run('query.ts', ['--data-dir', dataDir()], {}, script);
+    expect(code).toBe(0);
+    const deleted = Number(/^DELETE (\d+)$/m.exec(stdout)?.[1]);
+    expect(stdout).toBe(`SELECT ${/^SELECT (\d+)$/m.exec(stdout)?.[1]}\nDELETE ${deleted}\nINSERT 0 2\nDROP TABLE\n`);
+    expect(deleted).toBeGreaterThan(0);
+    const refused = run('query.ts', ['--read-only', 'DELETE FROM users', '--data-dir', dataDir()]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--read-only refuses this statement: DELETE can change data/);
+  });
+
+  test('a syntax error shows its line with a caret under the position', () => {
+    const { code, stderr } = run('query.ts', ['SELECT user_id\nFROM users\nWHERE level = = 1', '--data-dir', dataDir()]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('syntax error at or near "="');
+    expect(stderr).toContain('LINE 3: WHERE level = = 1\n                      ^\n');
+  });
+
+  test('a large result shows its first rows and says how many there are and how to get them all', () => {
+    const { stdout } = run('query.ts', ['SELECT songplay_id FROM songplays', '--data-dir', dataDir()]);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2 + 100 + 1);
+    expect(lines[lines.length - 1]).toBe('(6,820 rows; the first 100 shown: --limit <n> shows more, --all shows every row, --csv > file.csv writes them all)');
+    const csv = run('query.ts', ['SELECT songplay_id, user_id FROM songplays', '--csv', '--data-dir', dataDir()]).stdout.split('\r\n');
+    expect(csv).toHaveLength(1 + 6820 + 1);
+    expect(csv[0]).toBe('songplay_id,user_id');
+    const expanded = run('query.ts', ['SELECT user_id, level FROM users ORDER BY user_id', '-x', '--limit', '1', '--data-dir', dataDir()]).stdout;
+    expect(expanded).toMatch(/^-\[ RECORD 1 \]─+\nuser_id │ \d+\nlevel   │ (free|paid)\n\(\d+ rows; the first 1 shown by --limit\)\n/);
+  });
+
+  test('DATEADD on a date literal, valid Redshift, runs locally', () => {
+    const { code, stdout } = run('query.ts', ["SELECT DATEADD(day, -7, '2018-11-30') AS d", '--data-dir', dataDir()]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('2018-11-23 00:00:00');
   });
 
   test('a query the translator cannot handle exits 1 naming the construct', () => {

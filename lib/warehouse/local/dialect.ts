@@ -11,8 +11,9 @@
  * - IDENTITY(seed, step) → GENERATED … AS IDENTITY (START WITH seed INCREMENT BY step).
  * - VARCHAR(MAX) → VARCHAR(65535); TEXT → VARCHAR(256) and BPCHAR → CHAR(256), as Redshift defines them.
  * - GETDATE() → the statement's start to the second; SYSDATE → the transaction's start; NVL → COALESCE;
- *   NVL2 → CASE; LEN → LENGTH; DATEADD → interval arithmetic; DATE_PART/EXTRACT date parts given as bare
- *   words or Redshift's abbreviations → Postgres's names.
+ *   NVL2 → CASE; LEN → LENGTH; DATEADD → interval arithmetic (a string literal read as the TIMESTAMP Redshift
+ *   reads it); DATE_TRUNC → Postgres's, on a TIMESTAMP as Redshift returns; DATE_PART/EXTRACT/DATEADD/DATE_TRUNC
+ *   date parts given as bare words or Redshift's abbreviations → Postgres's names.
  */
 import { TranslationError } from '../../errors';
 import { type Token, isWord, significant, tokenize } from '../sql-lexer';
@@ -151,6 +152,26 @@ function datePart(token: Token | undefined, fn: string): string {
   return pg;
 }
 
+/** Date parts DATE_TRUNC accepts, by their Postgres names. */
+const TRUNCATABLE = new Set(['microseconds', 'milliseconds', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year', 'decade', 'century', 'millennium']);
+
+/** One unit of a date part as a Postgres interval; parts that are not amounts of time (dow, epoch) are refused. */
+function intervalUnit(part: string, fn: string): string {
+  if (part === 'quarter') return '3 months';
+  if (part === 'dow' || part === 'doy' || part === 'epoch') fail(`${fn}(${part}, …)`, 'names a date part that is not an amount of time to add');
+  return `1 ${part}`;
+}
+
+/**
+ * DATEADD's third argument. A string literal ('2018-11-30') is a TIMESTAMP to Redshift (a date gets the time
+ * 00:00:00); Postgres would read it as an interval. Columns and other expressions keep their own type:
+ * DATE + interval is a TIMESTAMP in both, TIME and TIMETZ stay so.
+ */
+function timestampArgument(tokens: readonly Token[], rewritten: string): string {
+  const sig = significant(tokens);
+  return sig.length === 1 && sig[0]!.kind === 'string' ? `CAST(${rewritten} AS TIMESTAMP)` : `(${rewritten})`;
+}
+
 /** Rewrites expressions and types in a token run; recursive for function arguments. */
 function rewrite(tokens: readonly Token[]): string {
   let out = '';
@@ -192,9 +213,18 @@ function rewrite(tokens: readonly Token[]): string {
             const fromAt = tokens.indexOf(inner[1]!);
             return `EXTRACT(${datePart(inner[0], word)} FROM ${rewrite(tokens.slice(fromAt + 1, close)).trim()})`;
           }
-          case 'DATEADD':
+          case 'DATEADD': {
             if (args.length !== 3) fail('DATEADD', 'takes exactly three arguments');
-            return `((${arg(2)}) + (${arg(1)}) * INTERVAL '1 ${datePart(significant(args[0] ?? [])[0], word)}')`;
+            const unit = intervalUnit(datePart(significant(args[0] ?? [])[0], word), word);
+            return `(${timestampArgument(args[2]!, arg(2))} + (${arg(1)}) * INTERVAL '${unit}')`;
+          }
+          case 'DATE_TRUNC': {
+            if (args.length !== 2) fail('DATE_TRUNC', 'takes exactly two arguments');
+            const part = datePart(significant(args[0] ?? [])[0], word);
+            if (!TRUNCATABLE.has(part)) fail(`DATE_TRUNC('${part}', …)`, 'names a date part a timestamp cannot be truncated to');
+            // Redshift returns a TIMESTAMP for a DATE or a TIMESTAMP; Postgres would make a DATE a TIMESTAMPTZ.
+            return `DATE_TRUNC('${part}', CAST(${arg(1)} AS TIMESTAMP))`;
+          }
           case 'VARCHAR':
           case 'NVARCHAR':
           case 'CHARACTER':

@@ -9,7 +9,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { LoadError, type LoadReject, SparkifyError, StatementError } from '../../errors';
 import { tokenize } from '../sql-lexer';
-import type { Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
+import { assertReadOnly, commandTag } from '../statement-kind';
+import type { ExecuteOptions, ResultColumn, ResultSet, Row, RunOptions, SqlParams, SqlValue, Statement, StatementResult, Warehouse } from '../warehouse';
 import type { ColumnInfo } from './copy/column-values';
 import { isCopy, parseCopy } from './copy/command';
 import { type CopyTarget, runCopy } from './copy/loader';
@@ -28,6 +29,11 @@ export interface LocalWarehouseOptions {
    *   new warehouse; if it cannot be made, a new warehouse runs initdb
    */
   readonly template?: string;
+  /**
+   * Told about slow one-time work as it starts (making the template: seconds of silence otherwise).
+   * @default dropped
+   */
+  readonly onProgress?: (line: string) => void;
 }
 
 type Executor = Pick<Transaction, 'query'>;
@@ -112,7 +118,7 @@ export class LocalWarehouse implements Warehouse {
   static async open(options: LocalWarehouseOptions): Promise<LocalWarehouse> {
     mkdirSync(options.dataDir, { recursive: true });
     const isNew = !existsSync(join(options.dataDir, 'PG_VERSION'));
-    const template = isNew ? (options.template ?? (await templateBeside(options.dataDir))) : undefined;
+    const template = isNew ? (options.template ?? (await templateBeside(options.dataDir, options.onProgress))) : undefined;
     const fromTemplate = template !== undefined && existsSync(join(template, 'PG_VERSION'));
     let db: PGlite;
     try {
@@ -197,6 +203,38 @@ export class LocalWarehouse implements Warehouse {
     }
   }
 
+  async execute(sql: string, options: ExecuteOptions = {}): Promise<ResultSet> {
+    if (options.readOnly) assertReadOnly(sql);
+    if (isCopy(sql)) {
+      if (options.readOnly) assertReadOnly('COPY');
+      const [result] = await this.run([{ sql, label: 'COPY' }]);
+      return { command: commandTag(sql, result!.rowsAffected), rows: [], rowCount: result!.rowsAffected };
+    }
+    const text = translate(sql);
+    // A query cut at maxRows reads through a cursor: the rows shown are fetched, the rest only counted.
+    const cursor = options.maxRows !== undefined && CURSOR_STATEMENTS.has(firstWord(sql));
+    const prefix = cursor ? 'DECLARE sparkify_rows NO SCROLL CURSOR FOR ' : '';
+    try {
+      const run = async (ex: Executor): Promise<ResultSet> => {
+        if (options.readOnly) await ex.query('SET TRANSACTION READ ONLY');
+        if (!cursor) {
+          const result = await ex.query<SqlValue[]>(text, [], { rowMode: 'array' });
+          const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
+          const rows = options.maxRows === undefined ? result.rows : result.rows.slice(0, options.maxRows);
+          return { command: commandTag(sql, rowCount), columns: result.fields.length > 0 ? result.fields.map(resultColumn) : undefined, rows, rowCount };
+        }
+        await ex.query(prefix + text);
+        const fetched = await ex.query<SqlValue[]>(`FETCH FORWARD ${options.maxRows} FROM sparkify_rows`, [], { rowMode: 'array' });
+        const rest = await ex.query('MOVE FORWARD ALL FROM sparkify_rows');
+        const rowCount = fetched.rows.length + (rest.rowCount ?? 0);
+        return { command: commandTag(sql, rowCount), columns: fetched.fields.map(resultColumn), rows: fetched.rows, rowCount };
+      };
+      return options.readOnly || cursor ? await this.#db.transaction(run) : await run(this.#db);
+    } catch (e) {
+      throw statementError(e, sql, 'The statement', { text, offset: prefix.length });
+    }
+  }
+
   async close(): Promise<void> {
     await this.#db.close();
   }
@@ -251,8 +289,9 @@ export class LocalWarehouse implements Warehouse {
  * The template beside `dataDir`, made now if it is not there yet (so the first new warehouse in a folder
  * pays for initdb once, and every later one starts from a copy); undefined if it cannot be made.
  */
-async function templateBeside(dataDir: string): Promise<string | undefined> {
+async function templateBeside(dataDir: string, onProgress?: (line: string) => void): Promise<string | undefined> {
   const path = LocalWarehouse.templateFor(dataDir);
+  if (!existsSync(join(path, 'PG_VERSION'))) onProgress?.(`making the empty-database template in ${path} (once per folder: a few seconds)`);
   try {
     await LocalWarehouse.ensureTemplate(path);
     return path;
@@ -339,9 +378,60 @@ function bindParameters(sql: string, params: SqlParams | undefined, original: st
   return { text, values };
 }
 
-function statementError(e: unknown, sql: string, label: string | undefined): Error {
+/**
+ * A failed statement as a StatementError. Where Postgres gives the position of the error in the text it ran
+ * (the translation of `sql`, after `ran.offset` characters of wrapping), the error carries the position in
+ * `sql` itself, so the caret lands under what the user wrote; without one, the message quotes the statement.
+ */
+function statementError(e: unknown, sql: string, label: string | undefined, ran?: { text: string; offset: number }): Error {
   if (e instanceof SparkifyError) return e;
   const message = e instanceof Error ? e.message : String(e);
+  const reported = Number((e as { position?: string }).position);
+  const ranText = ran?.text ?? translate(sql);
+  const position = Number.isInteger(reported) && reported > (ran?.offset ?? 0) ? originalPosition(sql, ranText, reported - (ran?.offset ?? 0)) : undefined;
+  if (position !== undefined) {
+    return new StatementError(`${label ?? 'A statement'} failed on the local warehouse: ${message}.`, sql, { cause: e, position });
+  }
   const firstLine = sql.replace(/--[^\n]*\n/g, '').replace(/\s+/g, ' ').trim().slice(0, 160);
   return new StatementError(`${label ?? 'A statement'} failed on the local warehouse: ${message}. SQL: ${firstLine}`, sql, { cause: e });
+}
+
+/**
+ * A 1-based position in the translated statement, as a position in the original. The translator rewrites
+ * a few constructs and copies the rest: a position in the text both share at the start, or at the end, maps
+ * exactly; one inside a rewritten stretch points at that stretch's start in the original.
+ */
+export function originalPosition(original: string, translated: string, position: number): number {
+  if (original === translated) return position;
+  let head = 0;
+  while (head < original.length && head < translated.length && original[head] === translated[head]) head++;
+  if (position - 1 < head) return position;
+  let tail = 0;
+  while (
+    tail < original.length - head &&
+    tail < translated.length - head &&
+    original[original.length - 1 - tail] === translated[translated.length - 1 - tail]
+  ) tail++;
+  const fromEnd = translated.length - (position - 1);
+  if (fromEnd <= tail) return original.length - fromEnd + 1;
+  return head + 1;
+}
+
+/** Statements Postgres can read through a cursor. */
+const CURSOR_STATEMENTS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
+
+function firstWord(sql: string): string {
+  return tokenize(sql).find((t) => t.kind === 'word')?.text.toUpperCase() ?? '';
+}
+
+/** Postgres type names by OID, for the types the warehouse has; anything else by its OID. */
+const TYPE_NAMES: Record<number, string> = {
+  16: 'bool', 20: 'int8', 21: 'int2', 23: 'int4', 25: 'text', 26: 'oid', 700: 'float4', 701: 'float8', 1042: 'bpchar',
+  1043: 'varchar', 1082: 'date', 1083: 'time', 1114: 'timestamp', 1184: 'timestamptz', 1266: 'timetz', 1700: 'numeric', 19: 'name',
+};
+const NUMERIC_TYPES = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'oid']);
+
+function resultColumn(field: { name: string; dataTypeID: number }): ResultColumn {
+  const type = TYPE_NAMES[field.dataTypeID] ?? `oid ${field.dataTypeID}`;
+  return { name: field.name, type, numeric: NUMERIC_TYPES.has(type) };
 }

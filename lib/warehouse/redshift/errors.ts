@@ -152,6 +152,12 @@ export function statementFailed(description: DescribeStatementResponse, sqls: re
       sql,
     );
   }
+  // Redshift reports where a syntax error is as Postgres does ("Position: 12"): then a caret shows it, not the SQL.
+  const at = /\bPosition:\s*(\d+)/i.exec(error);
+  if (at !== null && sqls.length === 1) {
+    const said = error.replace(/\s*\bPosition:\s*\d+\s*/i, ' ').trim();
+    return new StatementError(`${what} failed on Redshift: ${said}.`, sql, { position: Number(at[1]) });
+  }
   return new StatementError(`${what} failed on Redshift${position}: ${error || 'no error text given'}. SQL: ${firstLine(sql)}.${rolledBack}`, sql);
 }
 

@@ -8,11 +8,12 @@
 import type { ColumnMetadata, DescribeStatementResponse, RedshiftDataClient, SubStatementData } from '@aws-sdk/client-redshift-data';
 import { LoadError, type LoadReject, type StatementError } from '../../errors';
 import { significant, tokenize } from '../sql-lexer';
-import type { Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
+import { assertReadOnly, commandTag } from '../statement-kind';
+import type { ExecuteOptions, ResultSet, Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
 import { createClient, DataApiClient, OPERATIONS, type Operation, type SignIn } from './client';
 import { firstLine, statementFailed } from './errors';
 import { DEFAULT_POLLING, type PollingOptions, waitForStatement } from './polling';
-import { decodeRows } from './result-decoder';
+import { decodeField, decodeRows, NUMBER_TYPES } from './result-decoder';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { toRequest } from './statement-requests';
 
@@ -120,6 +121,44 @@ export class RedshiftDataApiWarehouse implements Warehouse {
       token = page.NextToken;
     } while (token);
     return rows as R[];
+  }
+
+  /**
+   * `--read-only` is enforced by reading the statement's words only: the Data API runs one statement per
+   * call, so it cannot be wrapped in a READ ONLY transaction. Results are read page by page until `maxRows`;
+   * the total comes from the statement's ResultRows.
+   */
+  async execute(sql: string, options: ExecuteOptions = {}): Promise<ResultSet> {
+    if (options.readOnly) assertReadOnly(sql);
+    const id = await this.#api.execute(sql, undefined, `query: ${firstLine(sql)}`, this.#signal);
+    const description = await this.#wait(id, `query "${firstLine(sql)}"`);
+    if (description.Status !== 'FINISHED') throw statementFailed(description, [sql], 'The statement');
+    const total = Math.max(0, description.ResultRows ?? 0);
+    if (!description.HasResultSet) return { command: commandTag(sql, total), rows: [], rowCount: total };
+    const max = options.maxRows ?? Number.POSITIVE_INFINITY;
+    const rows: ResultSet['rows'][number][] = [];
+    let columns: ColumnMetadata[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.#api.result(id, token, this.#signal);
+      if (page.ColumnMetadata) columns = page.ColumnMetadata;
+      const types = columns.map((c) => (c.typeName ?? '').toLowerCase());
+      for (const record of page.Records ?? []) {
+        if (rows.length >= max) break;
+        rows.push(record.map((field, i) => decodeField(field, types[i] ?? '')));
+      }
+      token = page.NextToken;
+    } while (token && rows.length < max);
+    const rowCount = Math.max(total, rows.length);
+    return {
+      command: commandTag(sql, rowCount),
+      columns: columns.map((c, i) => {
+        const type = (c.typeName ?? '').toLowerCase();
+        return { name: c.label ?? c.name ?? `?column${i + 1}?`, type, numeric: NUMBER_TYPES.has(type) || type === 'numeric' };
+      }),
+      rows,
+      rowCount,
+    };
   }
 
   async close(): Promise<void> {

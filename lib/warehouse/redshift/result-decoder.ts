@@ -8,7 +8,7 @@ import { SparkifyError } from '../../errors';
 import type { Row, SqlValue } from '../warehouse';
 
 /** Redshift type names (as ColumnMetadata.typeName gives them) whose values are numbers or booleans. */
-const NUMBER_TYPES = new Set(['int2', 'int4', 'int8', 'smallint', 'integer', 'bigint', 'float4', 'float8', 'real', 'double precision', 'float', 'oid']);
+export const NUMBER_TYPES = new Set(['int2', 'int4', 'int8', 'smallint', 'integer', 'bigint', 'float4', 'float8', 'real', 'double precision', 'float', 'oid']);
 const BOOLEAN_TYPES = new Set(['bool', 'boolean']);
 
 export function decodeRows(columns: readonly ColumnMetadata[], records: readonly Field[][]): Row[] {
