@@ -46,7 +46,10 @@ export interface RedshiftTarget {
   /** Redshift Serverless workgroup (name or ARN) the Data API runs statements on. */
   readonly workgroupName: string;
   readonly database: string;
-  /** AWS region of the workgroup; undefined leaves it to the AWS SDK (AWS_REGION, the profile's region). */
+  /**
+   * AWS region of the workgroup; undefined leaves it to the AWS SDK (AWS_REGION, the profile's region).
+   * AWS_DEFAULT_REGION, which the SDK ignores, is taken after AWS_REGION.
+   */
   readonly region?: string;
   /** Secrets Manager secret to sign in with; undefined signs in with IAM temporary credentials. */
   readonly secretArn?: string;
@@ -58,6 +61,12 @@ export interface RedshiftTarget {
 
 export type TargetSettings = LocalTarget | RedshiftTarget;
 
+/** Who gets SELECT on the star tables after every publish (SPARKIFY_READERS): a group or a role. */
+export interface Reader {
+  readonly kind: 'group' | 'role';
+  readonly name: string;
+}
+
 export interface Settings<T extends TargetSettings = TargetSettings> {
   readonly target: T;
   /** Why this target was chosen, for the first line of progress output. */
@@ -68,6 +77,8 @@ export interface Settings<T extends TargetSettings = TargetSettings> {
    * when SPARKIFY_SONGS_URI does not name the songs (it wins). See lib/stage/discover.ts.
    */
   readonly stagingBucket?: string;
+  /** Granted SELECT on every star table each time it is published; none by default. */
+  readonly readers: readonly Reader[];
 }
 
 /** Flags as the scripts' CLI parser gives them; all optional. */
@@ -112,6 +123,8 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   const maxErrors = maxErrorsText.value === undefined ? DEFAULT_SOURCES.maxErrors : Number(maxErrorsText.value);
   integerLiteral(maxErrorsText.from, maxErrors, 0, 100000);
 
+  const readers = parseReaders(env['SPARKIFY_READERS']);
+
   const outputsFile = env['SPARKIFY_CDK_OUTPUTS'] === undefined ? DEFAULT_OUTPUTS_FILE : userPath(env['SPARKIFY_CDK_OUTPUTS'], env);
   // Asked for the local warehouse, the outputs are not read at all: a broken file must not stop an offline run.
   const outputs = target.value === 'local' ? undefined : readStackOutputs(outputsFile, env['SPARKIFY_STACK']);
@@ -141,7 +154,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
           ? `the stack's outputs are in ${outputsFile}`
           : `a workgroup is given by ${workgroup.from}`;
     const stagingBucket = env['SPARKIFY_SONGS_URI'] === undefined ? outputs?.stagingBucket : undefined;
-    return { target: redshiftTarget(flags, env, outputs, outputsFile), why, sources, stagingBucket };
+    return { target: redshiftTarget(flags, env, outputs, outputsFile), why, sources, readers, stagingBucket };
   }
 
   const source = pick(flags.source, 'SPARKIFY_SOURCE');
@@ -157,7 +170,30 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   const dataDirValue = pick(flags.dataDir, 'SPARKIFY_DATA_DIR').value;
   const dataDir = dataDirValue === undefined ? DEFAULT_DATA_DIR : userPath(dataDirValue, env);
   const why = target.value === 'local' ? `chosen by ${target.from}` : 'the default: no Redshift target is configured';
-  return { target: { kind: 'local', dataDir, sourceDir }, why, sources };
+  return { target: { kind: 'local', dataDir, sourceDir }, why, sources, readers };
+}
+
+/**
+ * At most this many readers: each adds a GRANT per star table (6) to the publishing batch, which already
+ * holds 18 statements (9 tables, 2 each) and may hold 40.
+ */
+const MAX_READERS = 3;
+
+/** SPARKIFY_READERS: a comma-separated list of group:<name> or role:<name>. */
+function parseReaders(text: string | undefined): Reader[] {
+  if (text === undefined || text.trim() === '') return [];
+  const readers = text.split(',').map((item) => {
+    const m = /^\s*(group|role):([a-z_][a-z0-9_$]{0,126})\s*$/.exec(item);
+    if (m === null) {
+      throw new ConfigError(
+        `SPARKIFY_READERS must list readers as group:<name> or role:<name>, separated by commas (for example ` +
+          `group:analysts,role:bi_reader), with lowercase SQL names; ${JSON.stringify(item.trim())} is not one.`,
+      );
+    }
+    return { kind: m[1] as Reader['kind'], name: m[2]! };
+  });
+  if (readers.length > MAX_READERS) throw new ConfigError(`SPARKIFY_READERS names ${readers.length} readers; give at most ${MAX_READERS} (grant to a group that holds the rest).`);
+  return readers;
 }
 
 /** The values of the deployed stack's outputs this tool reads. */
@@ -212,7 +248,12 @@ function redshiftTarget(flags: Flags, env: NodeJS.ProcessEnv, outputs: StackOutp
     throw new ConfigError(`${database.from} must be a database name such as dev (letters, digits, _ or $); got ${JSON.stringify(databaseName)}.`);
   }
 
-  const region = setting(flags.region, 'SPARKIFY_REGION', outputs?.region, OUTPUT_KEYS.region);
+  const given = setting(flags.region, 'SPARKIFY_REGION', outputs?.region, OUTPUT_KEYS.region);
+  // The AWS SDK for JavaScript reads AWS_REGION but not AWS_DEFAULT_REGION, which the AWS CLI reads and many set.
+  const region =
+    given.value === undefined && env['AWS_REGION'] === undefined && env['AWS_DEFAULT_REGION'] !== undefined
+      ? { value: env['AWS_DEFAULT_REGION'], from: 'AWS_DEFAULT_REGION' }
+      : given;
   if (region.value !== undefined) regionLiteral(region.from, region.value);
 
   const secret = pick(flags.secretArn, 'SPARKIFY_SECRET_ARN');

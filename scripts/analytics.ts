@@ -9,6 +9,7 @@ import { answersDocument, formatAnswers } from '../lib/analytics/terminal-output
 import { formatMs, runCli, userPath } from '../lib/cli';
 import type { Flags } from '../lib/config';
 import { ConfigError } from '../lib/errors';
+import { addWaitOptions, waitOptions } from '../lib/warehouse/local/cli';
 import { openForReading } from '../lib/warehouse/open';
 import { addRedshiftOptions, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
 
@@ -22,20 +23,20 @@ const program = new Command('npm run analytics --')
   .option('--only <names>', 'answer only these questions, comma-separated')
   .option('--target <target>', 'where to query: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)');
-addRedshiftOptions(program).addHelpText(
+addWaitOptions(addRedshiftOptions(program)).addHelpText(
   'after',
   `\nQuestions:\n${QUESTIONS.map((q) => `  ${q.name}`).join('\n')}\n\nExample:\n  npm run analytics -- --html report.html\n${REDSHIFT_ENVIRONMENT_HELP}`,
 );
 
 void runCli(program, async () => {
-  const flags = program.opts<Flags & { json?: boolean; html?: string; only?: string }>();
+  const flags = program.opts<Flags & { json?: boolean; html?: string; only?: string; wait?: string | boolean }>();
   const questions = selectQuestions(flags.only);
   const htmlFile = flags.html === undefined ? undefined : userPath(flags.html);
   if (htmlFile !== undefined && !(existsSync(dirname(htmlFile)) && statSync(dirname(htmlFile)).isDirectory())) {
     throw new ConfigError(`Cannot write the report to ${htmlFile}: the folder ${dirname(htmlFile)} does not exist.`);
   }
   const started = performance.now();
-  const warehouse = await openForReading(flags);
+  const warehouse = await openForReading(flags, waitOptions(flags));
   try {
     const tables = await assertLoaded(warehouse);
     const answered = await answerQuestions(warehouse, questions);

@@ -15,7 +15,7 @@ import { ensureGeneratedSet, runEtl, type RunnerContext } from '../lib/bench/run
 import { measureDaily } from '../lib/bench/daily';
 import { DEFAULT_SIZES, parseSizes } from '../lib/bench/sizes';
 import { benchStaging, stageMarkdown } from '../lib/bench/stage-bench';
-import { LocalWarehouse } from '../lib/warehouse/local/local-warehouse';
+import { ensureTemplate, templatePath } from '../lib/warehouse/local/data-folder';
 
 const BENCH_DIR = join(PROJECT_ROOT, '.bench');
 
@@ -65,11 +65,9 @@ async function main(argv: string[]): Promise<void> {
   const warehouses = join(BENCH_DIR, 'warehouse');
   mkdirSync(warehouses, { recursive: true });
 
-  // A new warehouse starts from a saved empty database kept beside its data dir (the ETL makes it on its
-  // first run); made here first so that no measured run pays for it.
-  const template = LocalWarehouse.templateFor(join(warehouses, 'x'));
-  const madeTemplate = await LocalWarehouse.ensureTemplate(template);
-  if (madeTemplate) ctx.log(`bench: made the empty-database template ${template}`);
+  // A new warehouse starts from a saved empty database kept in the project's .warehouse/templates (the ETL
+  // makes it on its first run); made here first so that no measured run pays for it.
+  if (await ensureTemplate()) ctx.log(`bench: made the empty-database template ${templatePath()}`);
 
   const environment: Record<string, string | number> = {
     node: process.version,

@@ -13,7 +13,10 @@ const DEFAULT_DIR = resolve(PROJECT_ROOT, '.warehouse', 'data-api');
 const program = new Command('npm run data-api --')
   .description(
     "Serve the Amazon Redshift Data API's own protocol on 127.0.0.1, backed by a local warehouse: COPY reads " +
-      's3:// URIs from the source folder. Point any AWS SDK or the AWS CLI at it with AWS_ENDPOINT_URL_REDSHIFT_DATA.',
+      's3:// URIs from the source folder. It also answers the Redshift Serverless GetWorkgroup and GetNamespace that ' +
+      "npm run etl's preflight reads. Point any AWS SDK or the AWS CLI at it with AWS_ENDPOINT_URL (or " +
+      'AWS_ENDPOINT_URL_REDSHIFT_DATA and AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS). It behaves like the service at its ' +
+      'worst documented: COPY reports ResultRows 0, each access key is its own database user (docs/data-api-endpoint.md).',
   )
   .option('--port <port>', 'port to listen on (0: any free one)', '7439')
   .option('--workgroup <name>', 'the workgroup name it answers to', 'sparkify')
@@ -24,8 +27,8 @@ const program = new Command('npm run data-api --')
   .addHelpText(
     'after',
     `
-Then, in another shell (any non-empty keys: signatures are not checked):
-  AWS_ENDPOINT_URL_REDSHIFT_DATA=http://127.0.0.1:7439 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\
+Then, in another shell (any non-empty keys: signatures are not checked; the key id names the database user):
+  AWS_ENDPOINT_URL=http://127.0.0.1:7439 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\
     npm run etl -- --target redshift --workgroup sparkify --database dev --region us-west-2`,
   );
 
@@ -50,7 +53,7 @@ void runCli(program, async () => {
   process.stderr.write(
     `Redshift Data API on ${endpoint.url} for workgroup ${flags.workgroup}, database ${flags.database}\n` +
       `  warehouse: ${warehouse.description}; s3:// URIs read from ${settings.target.sourceDir}\n` +
-      `  use it:    AWS_ENDPOINT_URL_REDSHIFT_DATA=${endpoint.url} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\\n` +
+      `  use it:    AWS_ENDPOINT_URL=${endpoint.url} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\\n` +
       `               npm run etl -- --target redshift --workgroup ${flags.workgroup} --database ${flags.database} --region us-west-2\n` +
       'Ctrl-C stops it.\n',
   );

@@ -3,11 +3,14 @@ import { Command } from 'commander';
 import { consoleProgress, formatMs, formatTable, peakRssBytes, runCli } from '../lib/cli';
 import { localS3Folders, type LocalTarget, resolveSettings, type Settings } from '../lib/config';
 import { ConfigError } from '../lib/errors';
-import { silentProgress } from '../lib/pipeline/progress';
+import { finishUninterrupted, InterruptedError, interruption } from '../lib/interrupts';
+import { type Progress, silentProgress } from '../lib/pipeline/progress';
+import { PUBLISH_STEP } from '../lib/pipeline/pipeline';
 import { type DayPlan, parseRunRequest, planDays, runEtl } from '../lib/pipeline/etl-run';
 import { type ListLogDays, localLogDays, s3LogDays } from '../lib/pipeline/log-days';
 import { runIdentity } from '../lib/pipeline/run-ledger';
 import { useStagedCatalogue } from '../lib/stage/discover';
+import { addWaitOptions, waitOptions } from '../lib/warehouse/local/cli';
 import { openWarehouse } from '../lib/warehouse/open';
 import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
 import type { RedshiftDataApiWarehouse } from '../lib/warehouse/redshift/redshift-warehouse';
@@ -21,15 +24,15 @@ const program = new Command('npm run etl --')
   .option('--source <dir>', 'local folder standing in for the source bucket (song_data/, log_data/, log_json_path.json)', undefined)
   .option('--target <target>', 'where to load: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)')
-  .option('--max-errors <n>', 'rows each COPY may reject before it fails, as COPY … MAXERROR (default 0)');
-addRedshiftOptions(program)
+  .option('--max-errors <n>', "COPY's MAXERROR n: a load fails at its n-th rejected row, so 2 tolerates one reject; 0 and 1 fail at the first (default 0)");
+addWaitOptions(addRedshiftOptions(program))
   .option('--date <YYYY-MM-DD>', "load one day: COPY only that day's log file and merge it into the star schema")
   .option('--from <YYYY-MM-DD>', 'backfill a range of days, from this one (with --to; both included), one transaction per day')
   .option('--to <YYYY-MM-DD>', 'the last day of the range')
   .option('--strict', 'with --date/--from/--to: a day without a log file is an error instead of being skipped')
   .option('--reload-catalogue', 'with --date/--from/--to: load the song files again first (a daily load reuses the last ones)')
   .option('--full-refresh', 'rebuild everything from all the logs and the catalogue (what a run without date flags does)')
-  .option('--fresh', 'drop every table the pipeline owns before loading (full runs; the etl_runs ledger is kept)')
+  .option('--fresh', 'drop the staging and unpublished build tables first (full runs; the published tables stay until the new ones replace them, and the etl_runs ledger is kept)')
   .option('--json', 'print a machine-readable summary on stdout')
   .option('--quiet', 'print no progress')
   .addHelpText(
@@ -42,7 +45,12 @@ Examples:
   npm run etl -- --date 2018-11-01 --reload-catalogue  the first day of a new warehouse
 
 Environment (flags win): SPARKIFY_TARGET, SPARKIFY_SOURCE, SPARKIFY_DATA_DIR, SPARKIFY_MAX_ERRORS,
-  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE.${REDSHIFT_ENVIRONMENT_HELP}`,
+  SPARKIFY_EVENTS_URI, SPARKIFY_SONGS_URI, SPARKIFY_JSONPATHS_URI, SPARKIFY_SOURCE_REGION, SPARKIFY_IAM_ROLE,
+  SPARKIFY_READERS (group:<name> or role:<name>, comma-separated: granted SELECT on the star tables at every publish).
+
+Local warehouse: one command at a time owns its folder; another one waits for it (--wait, --no-wait), or
+  goes through npm run serve when that owns it. Ctrl-C stops after the running statement, rolls back, and
+  says whether the previous tables are untouched or the new ones were published (exit 130).${REDSHIFT_ENVIRONMENT_HELP}`,
   );
 
 void runCli(program, async () => {
@@ -63,6 +71,7 @@ void runCli(program, async () => {
     strict?: boolean;
     reloadCatalogue?: boolean;
     fullRefresh?: boolean;
+    wait?: string | boolean;
     json?: boolean;
     quiet?: boolean;
   }>();
@@ -71,7 +80,21 @@ void runCli(program, async () => {
   const { settings, note: stagedNote } = await useStagedCatalogue(resolveSettings(flags));
   const { target, sources } = settings;
   if (request.mode !== 'full' && flags.fresh) throw new ConfigError('--fresh drops every table: it goes with a full run, not with --date or --from/--to.');
-  const progress = flags.quiet ? silentProgress : consoleProgress();
+  // What is published so far: what an interrupt leaves behind depends on it.
+  let published = false;
+  let daysPublished = 0;
+  const shown = flags.quiet ? silentProgress : consoleProgress();
+  const progress: Progress = {
+    ...shown,
+    done(result) {
+      if (result.step === PUBLISH_STEP) {
+        // Published: the run's work is done, so a signal from now on lets it finish (its ledger row included).
+        published = true;
+        finishUninterrupted();
+      }
+      shown.done(result);
+    },
+  };
   // The days a dated run loads, from the listing of the logs, before the warehouse is opened: a date outside
   // the data is refused before anything runs.
   let plan: DayPlan | undefined;
@@ -89,13 +112,19 @@ void runCli(program, async () => {
     );
   }
   const started = performance.now();
+  const onProgress = flags.quiet ? undefined : (line: string) => process.stderr.write(`    … ${line}\n`);
+  const signal = target.kind === 'redshift' ? cancelOnInterrupt() : undefined;
+  if (target.kind === 'redshift') {
+    // Loaded only for Redshift, as the warehouse is (lib/warehouse/open.ts).
+    const { preflightTarget } = require('../lib/warehouse/redshift/preflight') as typeof import('../lib/warehouse/redshift/preflight');
+    if (!flags.quiet) process.stderr.write('Checking the workgroup, its namespace\'s COPY role and the database…\n');
+    await preflightTarget(target, sources, { onProgress, signal });
+  }
   // Opening is a step too: a new local warehouse starts from a template made on the first run.
   progress.start('open warehouse');
-  const warehouse = await openWarehouse(settings, {
-    onProgress: flags.quiet ? undefined : (line) => process.stderr.write(`    … ${line}\n`),
-    signal: target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
-  });
-  progress.done({ step: 'open warehouse', ms: Math.round(performance.now() - started) });
+  const opening = performance.now();
+  const warehouse = await openWarehouse(settings, { onProgress, signal, wait: waitOptions(flags, flags.quiet), writer: true });
+  progress.done({ step: 'open warehouse', ms: Math.round(performance.now() - opening) });
   let summary;
   try {
     if (!flags.quiet) process.stderr.write(`Warehouse: ${warehouse.description}\n`);
@@ -104,12 +133,31 @@ void runCli(program, async () => {
       plan,
       fresh: flags.fresh,
       progress,
+      readers: settings.readers,
       target: target.kind === 'local' ? `local ${target.dataDir}` : `redshift ${target.workgroupName}/${target.database}`,
       runBy: await runIdentity(warehouse),
-      onDay: flags.quiet ? undefined : (day, i, of) => process.stderr.write(`Published ${day.day} (${i + 1}/${of}): ${day.rows['songplays']} plays, ${formatMs(day.ms)}\n`),
+      onDay: (day, i, of) => {
+        daysPublished = i + 1;
+        if (!flags.quiet) process.stderr.write(`Published ${day.day} (${i + 1}/${of}): ${day.rows['songplays']} plays, ${formatMs(day.ms)}\n`);
+      },
     });
+  } catch (e) {
+    if (e instanceof InterruptedError) {
+      const state = published
+        ? 'The new tables were published before the interrupt.'
+        : daysPublished > 0
+          ? `${daysPublished} day${daysPublished === 1 ? ' was' : 's were'} published before the interrupt; the day being loaded is rolled back.`
+          : 'Everything this run did is rolled back: the previous tables are untouched.';
+      throw new InterruptedError(`${e.message} ${state}`);
+    }
+    throw e;
   } finally {
     await warehouse.close();
+  }
+  await new Promise((resume) => setImmediate(resume)); // lets a signal that came during the last statement in
+  const late = interruption();
+  if (late !== undefined) {
+    process.stderr.write(`Interrupted (${late}) after the run had finished: the new tables were published before the interrupt.\n`);
   }
   const totalMs = Math.round(performance.now() - started);
   const dataApi = target.kind === 'redshift' ? (warehouse as RedshiftDataApiWarehouse).stats() : undefined;

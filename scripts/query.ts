@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { runCli, userPath } from '../lib/cli';
 import type { Flags } from '../lib/config';
 import { ConfigError } from '../lib/errors';
+import { addWaitOptions, waitOptions } from '../lib/warehouse/local/cli';
 import { DEFAULT_TERMINAL_ROWS, printResult, type QueryOutput, readSqlSources, sqlArgumentsLast } from '../lib/query/query-tool';
 import { splitStatements } from '../lib/warehouse/sql-lexer';
 import { openForReading } from '../lib/warehouse/open';
@@ -27,7 +28,7 @@ const program = new Command('npm run query --')
   .option('--read-only', 'refuse anything but reads (SELECT, WITH … SELECT, VALUES, SHOW, EXPLAIN)')
   .option('--target <target>', 'where to query: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)');
-addRedshiftOptions(program).addHelpText(
+addWaitOptions(addRedshiftOptions(program)).addHelpText(
   'after',
   `
 Examples:
@@ -41,12 +42,12 @@ ${REDSHIFT_ENVIRONMENT_HELP}`,
 void runCli(
   program,
   async () => {
-    const flags = program.opts<Flags & { file: string[]; csv?: boolean; json?: boolean; expanded?: boolean; limit?: string; all?: boolean; readOnly?: boolean }>();
+    const flags = program.opts<Flags & { file: string[]; csv?: boolean; json?: boolean; expanded?: boolean; limit?: string; all?: boolean; readOnly?: boolean; wait?: string | boolean }>();
     const output = outputOf(flags);
     const sources = readSqlSources(program.args[0], flags.file.map((f) => ({ given: f, path: userPath(f) })), process.stdin);
     const statements = (await sources).flatMap((text) => splitStatements(text));
     if (statements.length === 0) throw new ConfigError('There is no SQL to run: the argument, the files or standard input held only comments or nothing.');
-    const warehouse = await openForReading(flags);
+    const warehouse = await openForReading(flags, waitOptions(flags));
     try {
       if (warehouse.execute === undefined) throw new ConfigError(`The ${warehouse.description} cannot run arbitrary statements.`);
       for (const sql of statements) {

@@ -6,7 +6,9 @@
  * mapped folders.
  *
  * Operations: ExecuteStatement, BatchExecuteStatement, DescribeStatement, GetStatementResult (paginated),
- * CancelStatement, ListStatements. Requests are accepted signed or not; signatures are not checked.
+ * CancelStatement, ListStatements, ListDatabases; and, for target prefix `RedshiftServerless.`, the
+ * GetWorkgroup and GetNamespace the ETL's preflight reads (serverless.ts). Requests are accepted signed or
+ * not; signatures are not checked, but the access key names the database user (see `databaseUsers`).
  * docs/data-api-endpoint.md lists every way it differs from the service.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,14 +17,34 @@ import { randomUUID } from 'node:crypto';
 import { tokenize } from '../warehouse/sql-lexer';
 import { DataApiException, notFound, validation } from './exceptions';
 import { columnMetadata, encodeRecords } from './records';
+import { ServerlessApi, type ServerlessOptions } from './serverless';
 import { type StatementRecord, StatementRunner, type SubStatement, type Submission } from './statements';
 import type { LocalWarehouse } from '../warehouse/local/local-warehouse';
 
 /**
  * Faults to inject, for tests: they make the endpoint misbehave the ways the service can. Never set by the
- * `npm run data-api` script.
+ * `npm run data-api` script. The endpoint's defaults are already the worst documented or reported
+ * behaviour where the service's is uncertain (architecture rule 7); the switches marked "optimistic" turn
+ * one back to what the reference pages describe.
  */
 export interface DataApiFaults {
+  /**
+   * What DescribeStatement reports as a COPY's ResultRows. Users report the service answering 0 for every
+   * COPY (aws/aws-sdk issues #333 and #356); the reference says the rows loaded.
+   * @default 'zero'; 'loaded' is optimistic
+   */
+  readonly copyResultRows?: 'zero' | 'loaded';
+  /**
+   * Fail a statement whose result is larger than this, as the service does ("Database response exceeded
+   * size limit").
+   * @default 100 MB, the smaller of the limits AWS has documented (100 MB, later 500 MB)
+   */
+  readonly maxResultBytes?: number;
+  /**
+   * A workgroup resuming from idle: the first `statements` requests end FAILED with `error`
+   * (default "ERROR: Query cancelled.", error 57014 as drivers report it during a resume).
+   */
+  readonly coldStart?: { readonly statements: number; readonly error?: string };
   /** Answer the first `count` calls of `operations` with ThrottlingException. @default every operation */
   readonly throttle?: { readonly count: number; readonly operations?: readonly string[] };
   /** Refuse the first this many ExecuteStatement and BatchExecuteStatement calls with ActiveStatementsExceededException. */
@@ -55,9 +77,24 @@ export interface DataApiEndpointOptions {
   readonly pageSize?: number;
   /** @default none */
   readonly faults?: DataApiFaults;
+  /**
+   * Who statements run as. 'per-identity', as on Redshift: each caller is its own database user — `IAM:<access
+   * key id>` for IAM sign-in (the service names the IAM user or role), `admin` with a SecretArn (the user
+   * the namespace's admin secret holds) — so tables belong to whoever created them and another identity
+   * may not drop them. 'superuser' runs everything as the local warehouse's superuser, for tests that
+   * share one warehouse between the local and the Redshift path.
+   * @default 'per-identity'
+   */
+  readonly databaseUsers?: 'per-identity' | 'superuser';
+  /**
+   * The Redshift Serverless side (GetWorkgroup, GetNamespace): the namespace, its roles, the workgroup's status.
+   * @default namespace 'sparkify' with LOCAL_COPY_ROLE attached and default, the workgroup AVAILABLE
+   */
+  readonly serverless?: Omit<ServerlessOptions, 'workgroupName' | 'database'>;
 }
 
 const TARGET_PREFIX = 'RedshiftData.';
+const SERVERLESS_PREFIX = 'RedshiftServerless.';
 const MAX_SQL_BYTES = 100 * 1024;
 const MAX_BATCH = 40;
 const PARAMETER_NAME = /^[0-9a-zA-Z_]+$/;
@@ -66,7 +103,7 @@ const STATUSES = new Set(['SUBMITTED', 'PICKED', 'STARTED', 'FINISHED', 'ABORTED
 const UNSUPPORTED = ['SessionKeepAliveSeconds', 'SessionId', 'WaitTimeSeconds', 'ClusterIdentifier', 'DbUser'];
 
 type Input = Record<string, unknown>;
-type Handler = (input: Input) => Promise<unknown> | unknown;
+type Handler = (input: Input, request: IncomingMessage) => Promise<unknown> | unknown;
 
 export class DataApiEndpoint {
   readonly url: string;
@@ -77,6 +114,9 @@ export class DataApiEndpoint {
   readonly #faults: DataApiFaults;
   readonly #pid: number;
   readonly #handlers: Readonly<Record<string, Handler>>;
+  readonly #perIdentity: boolean;
+  readonly #serverless: ServerlessApi;
+  readonly #database: string;
   #throttled = 0;
   #refused = 0;
 
@@ -86,11 +126,14 @@ export class DataApiEndpoint {
     this.#pageSize = options.pageSize ?? 1000;
     this.#faults = options.faults ?? {};
     this.#pid = pid;
+    this.#perIdentity = (options.databaseUsers ?? 'per-identity') === 'per-identity';
+    this.#database = options.database ?? 'dev';
+    this.#serverless = new ServerlessApi({ workgroupName: this.#workgroupName, database: this.#database, ...options.serverless });
     this.#runner = new StatementRunner(options.warehouse, options.database ?? 'dev', this.#faults);
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.#handlers = {
-      ExecuteStatement: (input) => this.#execute(input),
-      BatchExecuteStatement: (input) => this.#batch(input),
+      ExecuteStatement: (input, request) => this.#execute(input, request),
+      BatchExecuteStatement: (input, request) => this.#batch(input, request),
       DescribeStatement: (input) => this.#describe(input),
       GetStatementResult: (input) => this.#result(input),
       CancelStatement: (input) => {
@@ -98,6 +141,7 @@ export class DataApiEndpoint {
         return { Status: true };
       },
       ListStatements: (input) => this.#list(input),
+      ListDatabases: (input) => this.#databases(input),
     };
   }
 
@@ -132,7 +176,8 @@ export class DataApiEndpoint {
       const text = await readBody(request);
       const target = String(request.headers['x-amz-target'] ?? '');
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-      const handler = request.method === 'POST' ? this.#handlers[operation] : undefined;
+      const serverless = target.startsWith(SERVERLESS_PREFIX) ? this.#serverless.handlers[target.slice(SERVERLESS_PREFIX.length)] : undefined;
+      const handler = request.method !== 'POST' ? undefined : (serverless ?? this.#handlers[operation]);
       if (handler === undefined) {
         throw new DataApiException('UnknownOperationException', `The operation ${JSON.stringify(target)} is not one this endpoint serves.`, 400);
       }
@@ -144,7 +189,7 @@ export class DataApiEndpoint {
         throw new DataApiException('SerializationException', 'The request body is not valid JSON.', 400);
       }
       if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new DataApiException('SerializationException', 'The request body must be a JSON object.', 400);
-      body = await handler(input as Input);
+      body = await handler(input as Input, request);
     } catch (e) {
       const exception = e instanceof DataApiException ? e : new DataApiException('InternalServerException', (e as Error).message ?? String(e), 500);
       status = exception.status;
@@ -172,13 +217,13 @@ export class DataApiEndpoint {
     }
   }
 
-  #execute(input: Input) {
+  #execute(input: Input, request: IncomingMessage) {
     const sql = input['Sql'];
     if (typeof sql !== 'string' || sql === '') throw validation('Sql is required.');
-    return this.#submit(input, [sql], false);
+    return this.#submit(input, [sql], false, request);
   }
 
-  #batch(input: Input) {
+  #batch(input: Input, request: IncomingMessage) {
     const sqls = input['Sqls'];
     if (!Array.isArray(sqls) || sqls.length === 0 || sqls.some((s) => typeof s !== 'string' || s === '')) {
       throw validation('Sqls must be a list of 1 to 40 SQL statements.');
@@ -187,10 +232,18 @@ export class DataApiEndpoint {
     if (input['ExecutionMode'] !== undefined && input['ExecutionMode'] !== 'TRANSACTION') {
       throw validation(`ExecutionMode ${JSON.stringify(input['ExecutionMode'])} is not supported by the local endpoint: batches run as one transaction.`);
     }
-    return this.#submit(input, sqls as string[], true);
+    return this.#submit(input, sqls as string[], true, request);
   }
 
-  #submit(input: Input, sqls: string[], isBatch: boolean) {
+  /** The database user a request signs in as (see `databaseUsers`); undefined: the superuser. */
+  #user(input: Input, request: IncomingMessage): string | undefined {
+    if (!this.#perIdentity) return undefined;
+    if (input['SecretArn'] !== undefined) return 'admin';
+    const key = /Credential=([^/,\s]+)\//.exec(String(request.headers['authorization'] ?? ''));
+    return `IAM:${key?.[1] ?? 'anonymous'}`;
+  }
+
+  #submit(input: Input, sqls: string[], isBatch: boolean, request: IncomingMessage) {
     for (const name of UNSUPPORTED) {
       if (input[name] !== undefined) throw validation(`${name} is not supported by the local endpoint, which serves one Redshift Serverless workgroup without sessions.`);
     }
@@ -210,6 +263,7 @@ export class DataApiEndpoint {
       name: optionalString(input, 'StatementName'),
       parameters: parameters(input['Parameters'], sqls),
       clientToken: optionalString(input, 'ClientToken'),
+      user: this.#user(input, request),
     };
     const record = this.#runner.submit(submission);
     return { Id: record.id, CreatedAt: seconds(record.createdAt), Database: record.database, WorkgroupName: record.workgroupName, SecretArn: record.secretArn };
@@ -252,6 +306,15 @@ export class DataApiEndpoint {
       TotalNumRows: rows.length,
       NextToken: end < rows.length ? pageToken(statement.id, end) : undefined,
     };
+  }
+
+  /** ListDatabases: the one database the endpoint serves, to a caller connected to it. */
+  #databases(input: Input) {
+    const workgroupName = input['WorkgroupName'];
+    if (typeof workgroupName !== 'string') throw validation('Either ClusterIdentifier or WorkgroupName needs to be specified.');
+    if (workgroupName !== this.#workgroupName) throw notFound(`Workgroup ${workgroupName} not found.`, workgroupName);
+    if (input['Database'] !== this.#database) throw validation(`FATAL: database "${String(input['Database'])}" does not exist`);
+    return { Databases: [this.#database] };
   }
 
   #list(input: Input) {

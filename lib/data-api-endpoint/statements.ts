@@ -46,6 +46,8 @@ export interface Submission {
   readonly name?: string;
   readonly parameters?: readonly { readonly name: string; readonly value: string }[];
   readonly clientToken?: string;
+  /** The database user the statements run as; undefined: the local warehouse's superuser. */
+  readonly user?: string;
 }
 
 export interface StatementRecord extends Submission {
@@ -62,8 +64,24 @@ export interface StatementRecord extends Submission {
 
 /** Faults the tests inject (see `DataApiFaults` in endpoint.ts). */
 export interface RunFaults {
+  readonly copyResultRows?: 'zero' | 'loaded';
+  readonly maxResultBytes?: number;
+  readonly coldStart?: { readonly statements: number; readonly error?: string };
   readonly statementDelayMs?: number;
   readonly fail?: { readonly match: RegExp; readonly error?: string };
+}
+
+/**
+ * The most result the service returns for one statement: 100 MB in the older documentation, 500 MB in the
+ * current; the endpoint holds to the smaller.
+ */
+const MAX_RESULT_BYTES = 100 * 1024 * 1024;
+
+/** A result's size, as near as its JSON text tells. */
+function resultBytes(rows: readonly Row[]): number {
+  let bytes = 0;
+  for (const row of rows) bytes += Buffer.byteLength(JSON.stringify(row));
+  return bytes;
 }
 
 /** The error text of a cancelled statement. */
@@ -81,6 +99,7 @@ export class StatementRunner {
   readonly #byToken = new Map<string, StatementRecord>();
   readonly #queue: StatementRecord[] = [];
   #running: Promise<void> | undefined;
+  #coldStartFailures = 0;
 
   /** @param database the one database the local warehouse plays */
   constructor(warehouse: LocalWarehouse, database: string, faults: RunFaults = {}) {
@@ -169,6 +188,13 @@ export class StatementRunner {
     this.#set(record, 'PICKED');
     const started = performance.now();
     this.#set(record, 'STARTED');
+    const coldStart = this.#faults.coldStart;
+    if (coldStart !== undefined && this.#coldStartFailures < coldStart.statements) {
+      this.#coldStartFailures++;
+      record.subs[0]!.error = coldStart.error ?? 'ERROR: Query cancelled.';
+      this.#end(record, 'FAILED', started, 0);
+      return;
+    }
     if (record.database !== this.#database) {
       // Redshift refuses the connection itself; nothing of the request runs.
       record.subs[0]!.error = `FATAL: database "${record.database}" does not exist`;
@@ -180,8 +206,10 @@ export class StatementRunner {
     const { signal } = record.cancel;
     let current = 0;
     try {
+      if (record.user !== undefined) await this.#warehouse.ensureUser(record.user);
       await this.#warehouse.run(statements, {
         transaction: true,
+        user: record.user,
         observer: {
           starting: async (i) => {
             current = i;
@@ -196,7 +224,10 @@ export class StatementRunner {
           finished: (i, outcome) => {
             // The statement ran, but its transaction has not committed yet: a cancel still rolls it back.
             if (signal.aborted) throw new Cancelled();
-            finish(record.subs[i]!, outcome);
+            if (outcome.result !== undefined && resultBytes(outcome.result.rows) > (this.#faults.maxResultBytes ?? MAX_RESULT_BYTES)) {
+              throw new InjectedFailure('ERROR: Database response exceeded size limit');
+            }
+            finish(record.subs[i]!, outcome, this.#faults.copyResultRows ?? 'zero');
           },
         },
       });
@@ -240,9 +271,11 @@ export class StatementRunner {
   }
 }
 
-function finish(sub: SubStatement, outcome: StatementOutcome): void {
+/** A statement's outcome as DescribeStatement shows it; a COPY (the one kind with a load id) reports 0 rows unless `copyRows` says otherwise. */
+function finish(sub: SubStatement, outcome: StatementOutcome, copyRows: 'zero' | 'loaded'): void {
   sub.durationNs = Math.round((performance.now() - (sub.startedAt ?? performance.now())) * 1e6);
-  sub.resultRows = outcome.result?.rows.length ?? outcome.rowsAffected;
+  const isCopy = outcome.queryId !== undefined;
+  sub.resultRows = outcome.result?.rows.length ?? (isCopy && copyRows === 'zero' ? 0 : outcome.rowsAffected);
   sub.queryId = outcome.queryId ?? 0;
   if (outcome.result !== undefined) sub.result = { rows: outcome.result.rows, columns: outcome.result.fields };
   sub.status = 'FINISHED';

@@ -8,7 +8,7 @@
  * tested on its own, a failure keeps the days before it and says where to resume, and no transaction holds
  * the star tables for a month's work.
  */
-import type { SourceSettings } from '../config';
+import type { Reader, SourceSettings } from '../config';
 import { ConfigError, SparkifyError } from '../errors';
 import type { Warehouse } from '../warehouse/warehouse';
 import { daysBetween, parseDay } from './days';
@@ -16,6 +16,7 @@ import { createMissingTables, type CatalogueReloadResult, type DayLoadResult, in
 import { assertHasDays, type LogListing } from './log-days';
 import { type PipelineSummary, runPipeline } from './pipeline';
 import { type Progress, silentProgress } from './progress';
+import { assertReplaceable } from './publish';
 import { type RunMode, RunRecord, type RunStatus } from './run-ledger';
 
 export type RunRequest =
@@ -105,6 +106,11 @@ export interface EtlRunOptions {
   readonly progress?: Progress;
   /** Hears each day as it is published. */
   readonly onDay?: (result: DayLoadResult, index: number, of: number) => void;
+  /**
+   * Granted SELECT on every star table each time a run replaces it (a daily merge keeps the tables, and their grants).
+   * @default none
+   */
+  readonly readers?: readonly Reader[];
 }
 
 export interface EtlRunSummary {
@@ -123,6 +129,9 @@ export interface EtlRunSummary {
 export async function runEtl(warehouse: Warehouse, request: RunRequest, options: EtlRunOptions): Promise<EtlRunSummary> {
   const progress = options.progress ?? silentProgress;
   const dated = request.mode === 'full' ? undefined : request;
+  // Before the ledger's row or anything else: views over the tables a run replaces, or tables another
+  // identity owns, would make it fail midway (publish.ts).
+  await assertReplaceable(warehouse);
   const record = await RunRecord.start(warehouse, {
     mode: request.mode,
     firstDay: dated?.from,
@@ -140,7 +149,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
   let current: string | undefined;
   try {
     if (dated === undefined) {
-      const full = await runPipeline(warehouse, { sources: options.sources, fresh: options.fresh, progress });
+      const full = await runPipeline(warehouse, { sources: options.sources, fresh: options.fresh, progress, readers: options.readers, replaceableChecked: true });
       for (const s of full.steps) if (s.step.startsWith('load ') && s.rows !== undefined) rowsLoaded[s.step.slice(5)] = s.rows;
       add(rowsLoaded, full.tables);
       reject(full.rejected);
@@ -160,7 +169,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     if (readiness.missing.length > 0) await createMissingTables(warehouse, readiness.missing);
     let catalogue: CatalogueReloadResult | undefined;
     if (dated.reloadCatalogue) {
-      catalogue = await reloadCatalogue(warehouse, { sources: options.sources, progress });
+      catalogue = await reloadCatalogue(warehouse, { sources: options.sources, progress, readers: options.readers });
       add(rowsLoaded, catalogue.rows);
       reject(catalogue.rejected);
     }

@@ -10,7 +10,7 @@
  * The catalogue is not read: plays are matched against song_catalogue, which a full run or reloadCatalogue
  * keeps. SQL: sql/incremental/; why delete-and-insert and not MERGE: docs/daily-loads.md.
  */
-import type { SourceSettings } from '../config';
+import type { Reader, SourceSettings } from '../config';
 import { LoadError, QualityCheckError, SparkifyError } from '../errors';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { dayParams, dayUri } from './days';
@@ -18,6 +18,7 @@ import { copyTemplateValues, type LoadRejectRow, loadRejects } from './pipeline'
 import { type Progress, type StepResult, silentProgress } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { existingTables } from './run-ledger';
+import { publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
@@ -242,7 +243,10 @@ export interface CatalogueReloadResult {
  * transaction, so the star schema stays what a full load with this catalogue gives. The star and state
  * tables must exist (createMissingTables).
  */
-export async function reloadCatalogue(warehouse: Warehouse, options: { readonly sources: SourceSettings; readonly progress?: Progress }): Promise<CatalogueReloadResult> {
+export async function reloadCatalogue(
+  warehouse: Warehouse,
+  options: { readonly sources: SourceSettings; readonly progress?: Progress; readonly readers?: readonly Reader[] },
+): Promise<CatalogueReloadResult> {
   const progress = options.progress ?? silentProgress;
   const steps: StepResult[] = [];
   const checks: CheckResult[] = [];
@@ -311,11 +315,7 @@ export async function reloadCatalogue(warehouse: Warehouse, options: { readonly 
   );
   checks.push(...results);
 
-  await step('catalogue: publish', () =>
-    warehouse.run(
-      rebuilt.flatMap((table) => statementsOf('marts/publish.sql', { table })).map((sql) => ({ sql, label: 'publish the catalogue' })),
-      { transaction: true },
-    ),
-  );
+  // songs and artists are replaced, so their readers are granted SELECT again (publish.ts).
+  await step('catalogue: publish', () => warehouse.run(publishStatements(rebuilt, options.readers ?? [], 'publish the catalogue'), { transaction: true }));
   return { steps, checks, rejected: loaded.rejects, rows: { staging_songs: loaded.rows, ...built } };
 }

@@ -7,29 +7,36 @@
  *
  * A run that fails anywhere before the publish leaves the previous star tables exactly as they were.
  */
-import { LoadError, QualityCheckError, SparkifyError } from '../errors';
-import type { SourceSettings } from '../config';
+import { QualityCheckError, SparkifyError } from '../errors';
+import type { Reader, SourceSettings } from '../config';
 import { iamRoleLiteral, integerLiteral, quoteLiteral, regionLiteral, s3UriLiteral } from '../sql-literals';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { type Progress, type StepResult, silentProgress } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
+import { loadStaging, type LoadRejectRow } from './load-staging';
+import { assertReplaceable, publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
 
+export { loadRejects } from './load-staging';
+export type { LoadRejectRow } from './load-staging';
+
 export interface PipelineOptions {
   readonly sources: SourceSettings;
-  /** Drop every table the pipeline owns before starting. */
+  /**
+   * Drop the staging and unpublished build tables before starting. The published star tables stay until
+   * the publish replaces them, as in every run, so a --fresh run that fails or is interrupted leaves them.
+   */
   readonly fresh?: boolean;
   readonly progress?: Progress;
-}
-
-export interface LoadRejectRow {
-  readonly table: string;
-  readonly file: string;
-  readonly line: number;
-  readonly column: string;
-  readonly reason: string;
+  /**
+   * Granted SELECT on every star table each time it is published.
+   * @default none
+   */
+  readonly readers?: readonly Reader[];
+  /** The caller has already run assertReplaceable (lib/pipeline/publish.ts), before changing anything of its own. */
+  readonly replaceableChecked?: boolean;
 }
 
 export interface PipelineSummary {
@@ -41,6 +48,9 @@ export interface PipelineSummary {
   readonly rejected: readonly LoadRejectRow[];
   readonly ms: number;
 }
+
+/** The step that swaps the new star tables in; once it is done, they are the published ones. */
+export const PUBLISH_STEP = 'publish star tables';
 
 export async function runPipeline(warehouse: Warehouse, options: PipelineOptions): Promise<PipelineSummary> {
   const progress = options.progress ?? silentProgress;
@@ -67,8 +77,10 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
     return value;
   };
 
+  // Views over the star tables and tables owned by another identity would make a DROP fail midway: refuse first.
+  if (!options.replaceableChecked) await step('check the tables can be replaced', () => assertReplaceable(warehouse));
   if (options.fresh) {
-    await step('drop all tables (--fresh)', () => warehouse.run(dropAllStatements()));
+    await step('drop leftover tables (--fresh)', () => warehouse.run(dropLeftoverStatements()));
   }
   await step('create staging tables', () => warehouse.run(statementsOf('staging/create_staging.sql').map((sql) => ({ sql }))));
 
@@ -77,23 +89,10 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
     const uri = staging.name === 'staging_events' ? options.sources.eventsUri : options.sources.songsUri;
     const loaded = await step(
       `load ${staging.name}`,
-      async () => {
-        const [result] = await warehouse.run(
-          statementsOf(staging.copyFile, templateValues).map((sql) => ({ sql, label: `COPY into ${staging.name}` })),
-        );
-        // The staging table was created empty, so the rows the COPY reports loading are the table's rows.
-        const rows = result?.rowsAffected ?? 0;
-        if (rows === 0) {
-          throw new LoadError(
-            `COPY into ${staging.name} read zero rows from ${uri}: the files there are empty or hold no records. ` +
-              'A load of nothing is a failure; check the source.',
-            staging.name,
-          );
-        }
-        return { rows, rejects: await loadRejects(warehouse, staging.name, result?.queryId) };
-      },
-      (r) => ({ rows: r.rows, detail: r.rejects.length > 0 ? `${r.rejects.length} rejected` : undefined }),
+      () => loadStaging(warehouse, staging.name, statementsOf(staging.copyFile, templateValues), uri, options.sources.maxErrors),
+      (r) => ({ rows: r.rows, detail: r.rejects.length > 0 ? `${r.rejects.length} rejected` : r.unconfirmed ? 'rejects unconfirmed' : undefined }),
     );
+    if (loaded.unconfirmed) progress.warn(loaded.unconfirmed);
     for (const r of loaded.rejects) {
       rejected.push(r);
       progress.warn(`${staging.name}: rejected ${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`);
@@ -142,11 +141,8 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   );
   warnAbout(starResults, progress);
 
-  await step('publish star tables', () =>
-    warehouse.run(
-      [...STAR_TABLES, ...STATE_TABLES].flatMap((table) => statementsOf('marts/publish.sql', { table })).map((sql) => ({ sql, label: 'publish star tables' })),
-      { transaction: true },
-    ),
+  await step(PUBLISH_STEP, () =>
+    warehouse.run(publishStatements([...STAR_TABLES, ...STATE_TABLES], options.readers ?? [], 'publish star tables'), { transaction: true }),
   );
 
   return { steps, tables: built, checks, rejected, ms: Math.round(performance.now() - started) };
@@ -189,26 +185,17 @@ export function stateBuildStatements(): Statement[] {
   });
 }
 
-function dropAllStatements() {
+/** The published tables are not among them: only the publish replaces those. */
+function dropLeftoverStatements() {
   const owned = [...STAR_TABLES, ...STATE_TABLES];
-  const tables = [...STAGING_TABLES.map((t) => t.name), ...owned, ...owned.map((t) => `${t}${BUILD_SUFFIX}`)];
+  const tables = [...STAGING_TABLES.map((t) => t.name), ...owned.map((t) => `${t}${BUILD_SUFFIX}`)];
   return tables.map((t) => ({ sql: `DROP TABLE IF EXISTS ${t}`, label: `drop ${t}` }));
 }
 
 /** Row counts of every published star table, in one query. */
 export async function countAll(warehouse: Warehouse): Promise<Record<StarTable, number>> {
-  const sql = STAR_TABLES.map((t) => `SELECT ${quoteLiteral(t)} AS name, COUNT(*) AS n FROM ${t}`).join(' UNION ALL ');
+  // Redshift types a string literal as CHAR, which a UNION of names of several lengths would pad: VARCHAR keeps them exact.
+  const sql = STAR_TABLES.map((t) => `SELECT CAST(${quoteLiteral(t)} AS VARCHAR(32)) AS name, COUNT(*) AS n FROM ${t}`).join(' UNION ALL ');
   const rows = await warehouse.query<{ name: StarTable; n: number }>(sql);
   return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)])) as Record<StarTable, number>;
-}
-
-/** The rows a COPY rejected (within MAXERROR), as sys_load_error_detail holds them on both targets. */
-export async function loadRejects(warehouse: Warehouse, table: string, queryId: number | undefined): Promise<LoadRejectRow[]> {
-  if (queryId === undefined) return [];
-  const rows = await warehouse.query<{ file_name: string; line_number: number; column_name: string; error_message: string }>(
-    `SELECT TRIM(file_name) AS file_name, line_number, TRIM(column_name) AS column_name, TRIM(error_message) AS error_message
-     FROM sys_load_error_detail WHERE query_id = :query_id ORDER BY file_name, line_number`,
-    { query_id: queryId },
-  );
-  return rows.map((r) => ({ table, file: r.file_name, line: Number(r.line_number), column: r.column_name, reason: r.error_message }));
 }

@@ -1,8 +1,7 @@
 /** Opens the warehouse the settings name: the pipeline and the scripts never construct one themselves. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Flags, localS3Folders, resolveSettings, type Settings } from '../config';
-import { SparkifyError } from '../errors';
+import { handleInterrupts } from '../interrupts';
+import type { WaitOptions } from './local/data-folder';
 import { LocalWarehouse } from './local/local-warehouse';
 import { cancelOnInterrupt } from './redshift/cli';
 import type { Warehouse } from './warehouse';
@@ -21,6 +20,13 @@ export interface OpenOptions {
    * @default not cancellable
    */
   readonly signal?: AbortSignal;
+  /**
+   * While another process owns the local warehouse: how long to wait for it, and where to say so.
+   * @default data-folder.ts's DEFAULT_WAIT_S, silently
+   */
+  readonly wait?: WaitOptions;
+  /** The command loads the warehouse (ETL): it also waits for any other load, also one through npm run serve. */
+  readonly writer?: boolean;
 }
 
 export async function openWarehouse(settings: Settings, options: OpenOptions = {}): Promise<Warehouse> {
@@ -39,20 +45,27 @@ export async function openWarehouse(settings: Settings, options: OpenOptions = {
       signal: options.signal,
     });
   }
-  if (options.mustExist && !existsSync(join(target.dataDir, 'PG_VERSION'))) {
-    throw new SparkifyError(`The warehouse is empty: there is no local warehouse in ${target.dataDir} yet; run npm run etl first.`);
-  }
-  return LocalWarehouse.open({ dataDir: target.dataDir, s3Folders: localS3Folders({ ...settings, target }), onProgress: options.onProgress });
+  // From here on Ctrl-C and SIGTERM stop the work at the next statement, so the warehouse closes cleanly.
+  handleInterrupts();
+  return LocalWarehouse.open({
+    dataDir: target.dataDir,
+    s3Folders: localS3Folders({ ...settings, target }),
+    mustExist: options.mustExist,
+    wait: options.wait,
+    writer: options.writer,
+    onProgress: options.onProgress,
+  });
 }
 
 /**
  * Opens the warehouse for a command that only reads a loaded mart (query, analytics): it must exist, long
  * Redshift statements report progress on stderr, and Ctrl-C cancels the running statement there.
  */
-export async function openForReading(flags: Flags): Promise<Warehouse> {
+export async function openForReading(flags: Flags, wait?: WaitOptions): Promise<Warehouse> {
   const settings = resolveSettings(flags);
   return openWarehouse(settings, {
     mustExist: true,
+    wait,
     onProgress: (line) => process.stderr.write(`… ${line}\n`),
     signal: settings.target.kind === 'redshift' ? cancelOnInterrupt() : undefined,
   });

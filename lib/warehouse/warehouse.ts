@@ -20,7 +20,10 @@ export interface Statement {
 }
 
 export interface StatementResult {
-  /** Rows inserted, updated, deleted or (for COPY) loaded; 0 where the engine reports none. */
+  /**
+   * Rows inserted, updated, deleted or (for COPY) loaded, as the engine reports them; 0 where it reports
+   * none. Through the Data API a COPY may report 0 whatever it loaded: count the table instead.
+   */
   readonly rowsAffected: number;
   /**
    * The engine's id for the statement, where it has one: the `query_id` under which a COPY's rejected

@@ -19,21 +19,22 @@ SELECT MD5(
            NVL(CAST(e.item_in_session AS VARCHAR), '') || '|' ||
            NVL(CAST(e.ts AS VARCHAR), '')
        ),
-       e.ts, e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.item_in_session,
-       e.location, e.user_agent, e.song, e.artist, e.length
+       e.ts, e.user_id, RTRIM(e.level), m.song_id, m.artist_id, e.session_id, e.item_in_session,
+       RTRIM(e.location), RTRIM(e.user_agent), RTRIM(e.song), RTRIM(e.artist), e.length
 FROM staging_events AS e
 LEFT JOIN (
     SELECT ev.session_id, ev.item_in_session, ev.ts, s.song_id, s.artist_id,
            ROW_NUMBER() OVER (
                PARTITION BY ev.session_id, ev.item_in_session, ev.ts
-               ORDER BY ABS(s.duration - ev.length), s.song_id
+               ORDER BY ABS(s.duration - ev.length), s.song_id, s.artist_id
            ) AS rn
     FROM staging_events AS ev
-    JOIN song_catalogue AS s ON s.title = ev.song AND s.artist_name = ev.artist
-    WHERE ev.page = 'NextSong'
+    -- Trimmed on both sides, as sql/marts/songplays.sql does (song_catalogue stores trimmed values).
+    JOIN song_catalogue AS s ON RTRIM(ev.song) = RTRIM(s.title) AND RTRIM(ev.artist) = RTRIM(s.artist_name)
+    WHERE RTRIM(ev.page) = 'NextSong'
 ) AS m
     ON m.session_id = e.session_id AND m.item_in_session = e.item_in_session AND m.ts = e.ts AND m.rn = 1
-WHERE e.page = 'NextSong';
+WHERE RTRIM(e.page) = 'NextSong';
 
 -- The day's start times, broken down exactly as sql/marts/time.sql does.
 DROP TABLE IF EXISTS time_day;

@@ -15,7 +15,7 @@ LEFT JOIN (
     SELECT sp.songplay_id, s.song_id, s.artist_id,
            ROW_NUMBER() OVER (
                PARTITION BY sp.songplay_id
-               ORDER BY ABS(s.duration - sp.song_length), s.song_id
+               ORDER BY ABS(s.duration - sp.song_length), s.song_id, s.artist_id
            ) AS rn
     FROM songplays AS sp
     JOIN song_catalogue_next AS s ON s.title = sp.song_title AND s.artist_name = sp.artist_name

@@ -17,7 +17,8 @@ CREATE TABLE {{table}} (
 DISTSTYLE ALL
 SORTKEY (title);
 
+-- Text values RTRIMmed of trailing spaces, as the star tables store them (sql/marts/songplays.sql).
 INSERT INTO {{table}} (song_id, title, artist_id, artist_name, duration)
-SELECT song_id, title, artist_id, artist_name, duration
+SELECT RTRIM(song_id), RTRIM(title), RTRIM(artist_id), RTRIM(artist_name), duration
 FROM staging_songs
 WHERE title IS NOT NULL AND artist_name IS NOT NULL AND song_id IS NOT NULL;

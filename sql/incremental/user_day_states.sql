@@ -22,8 +22,9 @@ SORTKEY (user_id, day);
 
 -- Only each user's rows at their latest ts of the day are ranked, as in users.sql (ranking every event
 -- sorts a million wide rows on a full run).
+-- Text values RTRIMmed of trailing spaces, as users stores them (sql/marts/users.sql).
 INSERT INTO {{table}} (user_id, day, ts, session_id, item_in_session, first_name, last_name, gender, level, location)
-SELECT user_id, day, ts, session_id, item_in_session, first_name, last_name, gender, level, location
+SELECT user_id, day, ts, session_id, item_in_session, RTRIM(first_name), RTRIM(last_name), RTRIM(gender), RTRIM(level), RTRIM(location)
 FROM (
     SELECT e.user_id, latest.day, e.ts, e.session_id, e.item_in_session, e.first_name, e.last_name, e.gender, e.level, e.location,
            ROW_NUMBER() OVER (

@@ -1,4 +1,6 @@
--- artists: one row per artist id of the catalogue.
+-- artists: one row per artist id of the catalogue. Text values are RTRIMmed of trailing spaces, as in every
+-- star table (see songplays.sql).
+-- Key: artist_id, tested by @test unique and deliberately not declared (see docs/redshift.md, Keys).
 -- @test not_empty
 -- @test unique: artist_id
 -- @test not_null: artist_id
@@ -9,8 +11,7 @@ CREATE TABLE artists_next (
     name      VARCHAR(1024),
     location  VARCHAR(512),
     latitude  DOUBLE PRECISION,
-    longitude DOUBLE PRECISION,
-    PRIMARY KEY (artist_id)
+    longitude DOUBLE PRECISION
 )
 DISTSTYLE ALL
 SORTKEY (artist_id);
@@ -22,8 +23,13 @@ FROM (
     SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude,
            ROW_NUMBER() OVER (
                PARTITION BY artist_id
-               ORDER BY CASE WHEN artist_location IS NULL THEN 1 ELSE 0 END, artist_name, artist_location, song_id
+               ORDER BY CASE WHEN artist_location IS NULL THEN 1 ELSE 0 END, artist_name, artist_location, song_id,
+                        artist_latitude, artist_longitude
            ) AS rn
-    FROM staging_songs
+    FROM (
+        SELECT RTRIM(artist_id) AS artist_id, RTRIM(artist_name) AS artist_name, RTRIM(artist_location) AS artist_location,
+               artist_latitude, artist_longitude, RTRIM(song_id) AS song_id
+        FROM staging_songs
+    ) AS trimmed
 ) AS ranked
 WHERE rn = 1;

@@ -5,6 +5,7 @@
 -- from the build's songplays_next, in INSERT statements with parameters, before the star tables are tested.
 -- A part the parser cannot tell is NULL; device_type is 'desktop' when the parser knows the operating
 -- system but names no device type (it only names mobile, tablet and other special devices).
+-- Key: user_agent, tested by @test unique and deliberately not declared (see docs/redshift.md, Keys).
 -- @test unique: user_agent
 -- @test not_null: user_agent
 
@@ -15,8 +16,7 @@ CREATE TABLE user_agents_next (
     os_version      VARCHAR(64),
     browser         VARCHAR(64),
     browser_version VARCHAR(64),
-    device_type     VARCHAR(32),
-    PRIMARY KEY (user_agent)
+    device_type     VARCHAR(32)
 )
 DISTSTYLE ALL
 SORTKEY (user_agent);

@@ -1,6 +1,9 @@
 -- Staging tables: raw copies of the S3 files, rebuilt on every run (they hold nothing the next run needs).
 -- DISTSTYLE EVEN: each is read once, whole, by the transform, so an even spread keeps every slice busy.
 -- Widths are bytes, as Redshift measures VARCHAR; a longer value fails the COPY (never truncated quietly).
+-- The COPYs leave STATUPDATE at its default: a COPY into an empty table (these always are) updates the
+-- table's statistics, which the planner needs for the star build's joins and window functions that read
+-- them next. COMPUPDATE OFF stays: compression analysis pays off for tables kept, not for rebuilt staging.
 
 DROP TABLE IF EXISTS staging_events;
 

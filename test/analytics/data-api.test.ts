@@ -20,7 +20,7 @@ describe('the analytics through the Data API', () => {
 
   beforeAll(async () => {
     db = await openTestWarehouse();
-    endpoint = await DataApiEndpoint.start({ warehouse: db.warehouse });
+    endpoint = await DataApiEndpoint.start({ warehouse: db.warehouse, databaseUsers: 'superuser' });
     client = new RedshiftDataClient({
       region: 'us-west-2',
       endpoint: endpoint.url,

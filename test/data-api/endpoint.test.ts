@@ -239,9 +239,13 @@ describe('COPY from mapped S3 folders', () => {
 
   const copy = (maxError: number) => `COPY songs_t FROM 's3://test-bucket/songs' IAM_ROLE default FORMAT AS JSON 'auto' MAXERROR ${maxError}`;
 
-  test("reports rows loaded and a RedshiftQueryId under which sys_load_error_detail holds the load's rejects", async () => {
-    const description = await ended(local.client, (await local.client.send(new ExecuteStatementCommand({ ...TARGET, Sql: copy(1) }))).Id!);
-    expect(description).toMatchObject({ Status: 'FINISHED', ResultRows: 1, HasResultSet: false });
+  test("reports ResultRows 0 for a COPY, as users see the service do, and a RedshiftQueryId under which sys_load_error_detail holds the load's rejects", async () => {
+    const description = await ended(local.client, (await local.client.send(new ExecuteStatementCommand({ ...TARGET, Sql: copy(2) }))).Id!);
+    expect(description).toMatchObject({ Status: 'FINISHED', ResultRows: 0, HasResultSet: false });
+    const [loaded] = await local.db.warehouse.query('SELECT loaded_rows, error_count, status FROM sys_load_history WHERE query_id = :q', {
+      q: description.RedshiftQueryId!,
+    });
+    expect(loaded).toEqual({ loaded_rows: 1, error_count: 1, status: 'completed' });
     expect(description.RedshiftQueryId).toBeGreaterThan(0);
     const rejects = await local.db.warehouse.query('SELECT TRIM(column_name) AS c, line_number FROM sys_load_error_detail WHERE query_id = :q', {
       q: description.RedshiftQueryId!,

@@ -38,6 +38,7 @@ function endpointEnvironment(endpoint: string): NodeJS.ProcessEnv {
   return {
     ...cleanEnvironment(),
     AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
+    AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: endpoint,
     AWS_ACCESS_KEY_ID: 'AKIALOCALTEST',
     AWS_SECRET_ACCESS_KEY: 'local-secret',
     AWS_CONFIG_FILE: join(ROOT, 'no-such-aws-config'),
@@ -79,6 +80,8 @@ describe('npm run etl --target redshift through the local endpoint', () => {
   test('succeeds, on the Redshift target, with the same counts and data tests as the local run', () => {
     expect(etl.code).toBe(0);
     expect(etl.stderr).toMatch(/^Target: redshift \(chosen by --target\)\n/);
+    // The endpoint answers ResultRows 0 for every COPY, as users report the service doing: the loads still count.
+    expect(JSON.parse(etl.stdout).steps.find((s: { step: string }) => s.step === 'load staging_events').rows).toBe(8056);
     // No error and no warning but the data tests' own (the sample's double-encoded names).
     const dataTestWarnings = /double-encoded UTF-8 \(warns\)|\d+ tests, \d+ warnings?/;
     expect(etl.stderr.split('\n').filter((line) => !dataTestWarnings.test(line)).join('\n')).not.toMatch(/error|warning/i);
@@ -108,6 +111,26 @@ describe('npm run etl --target redshift through the local endpoint', () => {
     expect(dataApi.maxOverheadMs).toBeLessThan(1250);
     expect(dataApi.overheadMs / dataApi.statements).toBeLessThan(1000);
   });
+});
+
+test.each([
+  [
+    'a COPY role the namespace does not have attached',
+    { SPARKIFY_IAM_ROLE: 'arn:aws:iam::000000000000:role/someone-else' },
+    /^Error: COPY names the IAM role arn:aws:iam::000000000000:role\/someone-else \(SPARKIFY_IAM_ROLE, or RoleArn in cdk-outputs\.json\), but the namespace sparkify does not have it attached/m,
+  ],
+  ['a workgroup that is not there', { SPARKIFY_WORKGROUP: 'elsewhere' }, /^Error: There is no Redshift Serverless workgroup "elsewhere" in us-west-2 .* --workgroup \(SPARKIFY_WORKGROUP\)/m],
+])('the preflight stops npm run etl before any statement: %s (exit 2)', async (_, env, message) => {
+  const remote = await startLocalEndpoint();
+  try {
+    const flags = REDSHIFT_FLAGS.filter((f, i, all) => !('SPARKIFY_WORKGROUP' in env && (f === '--workgroup' || all[i - 1] === '--workgroup')));
+    const etl = await runScript('etl.ts', flags, { ...endpointEnvironment(remote.endpoint.url), ...env });
+    expect(etl.stderr).toMatch(message);
+    expect(etl.code).toBe(2);
+    expect((await remote.client.send(new ListStatementsCommand({}))).Statements).toEqual([]);
+  } finally {
+    await remote.dispose();
+  }
 });
 
 test('Ctrl-C during npm run etl cancels the statement running on Redshift and exits 130', async () => {

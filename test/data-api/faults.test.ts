@@ -33,13 +33,18 @@ async function starTables(warehouse: Warehouse): Promise<Record<string, string[]
   return tables;
 }
 
-test('throttling and too many active statements are retried: the run completes and the retries are counted', async () => {
-  const local = await startLocalEndpoint({ faults: { throttle: { count: 2 }, activeStatementsExceeded: 2 } });
+test('a workgroup resuming from idle, throttling and too many active statements: the run waits, retries and completes', async () => {
+  const local = await startLocalEndpoint({ faults: { throttle: { count: 2 }, activeStatementsExceeded: 2, coldStart: { statements: 2 } } });
   try {
-    const warehouse = redshiftOn(local);
+    const progress: string[] = [];
+    const warehouse = redshiftOn(local, { coldStart: { firstWaitMs: 5, capMs: 10 }, onProgress: (line) => progress.push(line) });
     const summary = await runPipeline(warehouse, { sources: DEFAULT_SOURCES });
     expect(summary.tables.songplays).toBe(6820);
     expect(warehouse.stats().retries).toBe(4);
+    expect(progress.filter((line) => line.includes('resuming'))).toEqual([
+      expect.stringMatching(/^the workgroup is resuming from idle \(.*ERROR: Query cancelled\..*\); running query ".*" again in 0 s \(\d+ s so far\)$/),
+      expect.stringMatching(/^the workgroup is resuming from idle/),
+    ]);
   } finally {
     await local.dispose();
   }
@@ -57,7 +62,8 @@ describe('on a warehouse holding a published star schema', () => {
 
   /** An endpoint with faults over the same warehouse, for one test. */
   async function withEndpoint(faults: DataApiFaults, work: (local: Pick<LocalEndpoint, 'client' | 'endpoint'>) => Promise<void>): Promise<void> {
-    const endpoint = await DataApiEndpoint.start({ warehouse: db.warehouse, faults });
+    // The mart was published by the superuser; the endpoint runs as it too, to replace that mart.
+    const endpoint = await DataApiEndpoint.start({ warehouse: db.warehouse, faults, databaseUsers: 'superuser' });
     const client = new RedshiftDataClient({ endpoint: endpoint.url, region: 'us-west-2', credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 });
     try {
       await work({ client, endpoint });
@@ -80,12 +86,24 @@ describe('on a warehouse holding a published star schema', () => {
     expect(await starTables(db.warehouse)).toEqual(published);
   });
 
+  test('a result larger than the Data API returns fails with a message that says so', async () => {
+    await withEndpoint({ maxResultBytes: 10_000 }, async (local) => {
+      await expect(redshiftOn(local).query('SELECT * FROM songplays')).rejects.toThrow(
+        /^A query failed on Redshift: its result is too large for the Data API \(ERROR: Database response exceeded size limit\)\. .* UNLOAD/,
+      );
+      expect(await redshiftOn(local).query('SELECT COUNT(*) AS n FROM songplays')).toEqual([{ n: 6820 }]);
+    });
+  });
+
   test('a slow statement is shown as progress while it runs', async () => {
     await withEndpoint({ statementDelayMs: 250 }, async (local) => {
       const progress: string[] = [];
       const warehouse = redshiftOn(local, { polling: { firstMs: 2, capMs: 20, progressAfterMs: 100, progressEveryMs: 60_000 }, onProgress: (l) => progress.push(l) });
       expect(await warehouse.query('SELECT COUNT(*) AS n FROM songs')).toEqual([{ n: 71 }]);
-      expect(progress).toEqual([expect.stringMatching(/^query "SELECT COUNT\(\*\) AS n FROM songs": STARTED for 0 s \(Data API statement [0-9a-f-]{36}\)$/)]);
+      // The warehouse's first statement: it may be waiting for the workgroup to resume, and the line says so.
+      expect(progress).toEqual([
+        expect.stringMatching(/^query "SELECT COUNT\(\*\) AS n FROM songs": STARTED for 0 s \(Data API statement [0-9a-f-]{36}\); the workgroup may be resuming from idle$/),
+      ]);
       // Polling stayed close behind: what it added is within the cap and a round trip, not the delay again.
       expect(warehouse.stats().maxOverheadMs).toBeLessThan(150);
     });

@@ -1,18 +1,16 @@
 /**
- * Test warehouses: each test gets its own database in a temporary folder, started from the empty-database
- * template folder that LocalWarehouse keeps beside its data dirs (made once per machine: initdb under
- * WebAssembly takes seconds; copying the template, a fraction of one).
+ * Test warehouses: each test gets its own database in a temporary folder, started from the project's
+ * empty-database template (.warehouse/templates, made once: initdb under WebAssembly takes seconds; copying
+ * the template, a fraction of one). Each holds its folder's lock, as every local warehouse does.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { ensureTemplate } from '../../lib/warehouse/local/data-folder';
 import { LocalWarehouse } from '../../lib/warehouse/local/local-warehouse';
 import type { StatementResult } from '../../lib/warehouse/warehouse';
 
 export const SAMPLE_DIR = join(resolve(__dirname, '..', '..'), 'data', 'sample');
-
-/** The template folder, shared by every test run on this machine (named for the PGlite version). */
-const TEMPLATE = LocalWarehouse.templateFor(join(tmpdir(), 'sparkify-test-data-dir'));
 
 export interface TestWarehouse {
   readonly warehouse: LocalWarehouse;
@@ -25,8 +23,8 @@ export interface TestWarehouse {
 export async function openTestWarehouse(s3Folders: Record<string, string> = { 'udacity-dend': SAMPLE_DIR }): Promise<TestWarehouse> {
   const root = mkdtempSync(join(tmpdir(), 'sparkify-test-'));
   const dataDir = join(root, 'pgdata');
-  await LocalWarehouse.ensureTemplate(TEMPLATE);
-  const warehouse = await LocalWarehouse.open({ dataDir, s3Folders, template: TEMPLATE });
+  await ensureTemplate();
+  const warehouse = await LocalWarehouse.open({ dataDir, s3Folders });
   return {
     warehouse,
     dataDir,

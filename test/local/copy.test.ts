@@ -184,7 +184,7 @@ describe('rejected rows', () => {
   test('under MAXERROR the good rows load and the rejects are queryable in sys_load_error_detail', async () => {
     put('maxerror/a.json', '{"a": 1}\n{"a": "bad"}\n{"a": 3}\n{oops\n');
     const t = await table('a INTEGER');
-    const [result] = await copy(t, 'maxerror/', "JSON 'auto' MAXERROR 2");
+    const [result] = await copy(t, 'maxerror/', "JSON 'auto' MAXERROR 3");
     expect(result!.rowsAffected).toBe(2);
     expect(await rows(t)).toEqual([{ a: 1 }, { a: 3 }]);
     const detail = await db.warehouse.query(
@@ -198,14 +198,31 @@ describe('rejected rows', () => {
     ]);
   });
 
-  test('one reject more than MAXERROR fails the load, and its rejects are still recorded', async () => {
+  test('MAXERROR n fails the load at the n-th reject, as Redshift documents; its rejects are still recorded', async () => {
     put('overmax/a.json', '{"a": "x"}\n{"a": "y"}\n{"a": 1}\n');
     const t = await table('a INTEGER');
-    const error = await loadError(copy(t, 'overmax/', "JSON 'auto' MAXERROR 1"));
-    expect(error.message).toMatch(/2 row\(s\) rejected, more than MAXERROR 1 allows; nothing was loaded/);
+    const error = await loadError(copy(t, 'overmax/', "JSON 'auto' MAXERROR 2"));
+    expect(error.message).toMatch(/2 row\(s\) rejected, and MAXERROR 2 fails a load at 2; nothing was loaded/);
     expect(await rows(t)).toEqual([]);
     const [recorded] = await db.warehouse.query("SELECT COUNT(*) AS n FROM sys_load_error_detail WHERE file_name LIKE 's3://test-bucket/overmax/%'");
     expect(recorded).toEqual({ n: 2 });
+  });
+
+  test.each([
+    [0, 'fails'],
+    [1, 'fails'],
+    [2, 'loads'],
+  ])('one reject under MAXERROR %i: the load %s', async (maxError, outcome) => {
+    put(`onereject${maxError}/a.json`, '{"a": 1}\n{"a": "bad"}\n{"a": 3}\n');
+    const t = await table('a INTEGER');
+    const done = copy(t, `onereject${maxError}/`, `JSON 'auto' MAXERROR ${maxError}`);
+    if (outcome === 'fails') {
+      expect((await loadError(done)).message).toMatch(/1 row\(s\) rejected, and MAXERROR \d fails a load at 1/);
+      expect(await rows(t)).toEqual([]);
+    } else {
+      expect((await done)[0]!.rowsAffected).toBe(2);
+      expect(await rows(t)).toEqual([{ a: 1 }, { a: 3 }]);
+    }
   });
 
   test('a failed COPY inside a transaction rolls the transaction back', async () => {

@@ -15,12 +15,6 @@ import { analyticsAnswers } from './analytics-model';
 import { stagingOf } from './staging-model';
 import { type StarTables, starTables } from './star-model';
 
-/**
- * Issue 14 makes the star tables store text without trailing blanks (Redshift ignores them in comparisons);
- * until it lands, the SQL keeps them ("Heavy Soul " in the sample's songplays) and the model does not.
- */
-export const ISSUE_14 = 'issue 14, trailing blanks trimmed in the star tables';
-
 /** What the model says a source folder must give. */
 export interface Expected {
   readonly star: StarTables;

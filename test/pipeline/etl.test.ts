@@ -70,6 +70,8 @@ function canonicalBy(rows: readonly Record<string, unknown>[], key: string) {
 const events = rawEvents(SAMPLE_DIR);
 const songs = rawSongs(SAMPLE_DIR);
 const plays = events.filter((e) => e.page === 'NextSong');
+/** What the star tables store of a text value: trailing spaces removed (RTRIM), so both engines compare alike. */
+const rtrim = <T extends string | null | undefined>(value: T): T => (typeof value === 'string' ? value.replace(/ +$/, '') : value) as T;
 
 /** Every star table's full contents in a stable order, to compare runs. */
 async function snapshot(warehouse: Warehouse) {
@@ -131,11 +133,11 @@ describe('the ETL on the bundled sample', () => {
       expect(row).toMatchObject({
         start_time: timestampText(e.ts),
         user_id: Number(e.userId),
-        level: e.level,
-        location: e.location,
-        user_agent: e.userAgent,
-        song_title: e.song,
-        artist_name: e.artist,
+        level: rtrim(e.level),
+        location: rtrim(e.location),
+        user_agent: rtrim(e.userAgent),
+        song_title: rtrim(e.song),
+        artist_name: rtrim(e.artist),
         song_length: e.length,
       });
     }
@@ -205,9 +207,10 @@ describe('the ETL on the bundled sample', () => {
     expect(await snapshot(db.warehouse)).toEqual(first);
   });
 
-  test('--fresh drops everything and rebuilds the same tables', async () => {
+  test('--fresh drops the leftovers and rebuilds the same tables', async () => {
     const again = await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES, fresh: true });
-    expect(again.steps[0]!.step).toMatch(/drop all tables/);
+    // Nothing is dropped before the check that the tables can be replaced.
+    expect(again.steps.slice(0, 2).map((s) => s.step)).toEqual(['check the tables can be replaced', 'drop leftover tables (--fresh)']);
     expect(await snapshot(db.warehouse)).toEqual(first);
   });
 
@@ -285,12 +288,12 @@ describe('bad sources', () => {
     expect((error as Error).message).toMatch(/COPY into staging_events read zero rows from s3:\/\/udacity-dend\/log_data/);
   });
 
-  test('under MAXERROR a rejected row is reported with file, line and column, and the run goes on', async () => {
+  test('under MAXERROR 2 a rejected row is reported with file, line and column, and the run goes on', async () => {
     cpSync(SAMPLE_DIR, source, { recursive: true });
     appendFileSync(firstLogFile(source), '\n{"userId": "x1", "page": "Home", "ts": 1541105830796}\n');
     const warnings: string[] = [];
     const summary = await runPipeline(db.warehouse, {
-      sources: { ...DEFAULT_SOURCES, maxErrors: 1 },
+      sources: { ...DEFAULT_SOURCES, maxErrors: 2 },
       progress: { start() {}, done() {}, warn: (m) => warnings.push(m) },
     });
     expect(summary.tables.songplays).toBe(plays.length);
@@ -298,5 +301,33 @@ describe('bad sources', () => {
       expect.objectContaining({ table: 'staging_events', file: 's3://udacity-dend/log_data/2018/11/2018-11-01-events.json', column: 'user_id' }),
     ]);
     expect(warnings[0]).toMatch(/staging_events: rejected s3:\/\/udacity-dend\/log_data\/2018\/11\/2018-11-01-events\.json line \d+ column user_id/);
+  });
+
+  test('under MAXERROR 1 the same one bad line fails the load: MAXERROR n fails at the n-th reject', async () => {
+    cpSync(SAMPLE_DIR, source, { recursive: true });
+    appendFileSync(firstLogFile(source), '\n{"userId": "x1", "page": "Home", "ts": 1541105830796}\n');
+    const error = await runPipeline(db.warehouse, { sources: { ...DEFAULT_SOURCES, maxErrors: 1 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadError);
+    expect((error as Error).message).toMatch(/Load into table 'staging_events' failed: 1 row\(s\) rejected, and MAXERROR 1 fails a load at 1/);
+  });
+
+  test('a load under MAXERROR whose sys_load_history row cannot be found warns instead of reporting none rejected', async () => {
+    cpSync(SAMPLE_DIR, source, { recursive: true });
+    // As on Redshift when the history view has no row (yet) for the load's query id.
+    const blind: Warehouse = {
+      description: 'local, blind to sys_load_history',
+      run: (statements, options) => db.warehouse.run(statements, options),
+      query: (sql, params) => (/sys_load_history/.test(sql) ? Promise.resolve([]) : db.warehouse.query(sql, params)),
+      close: async () => {},
+    };
+    const warnings: string[] = [];
+    const summary = await runPipeline(blind, { sources: { ...DEFAULT_SOURCES, maxErrors: 5 }, progress: { start() {}, done() {}, warn: (m) => warnings.push(m) } });
+    expect(summary.tables.songplays).toBe(plays.length);
+    // The sample's double-encoded names are warned about too (a data test that warns): not these loads' concern.
+    expect(warnings.filter((w) => w.startsWith('staging_'))).toEqual([
+      expect.stringMatching(/^staging_songs: could not confirm how many rows the COPY rejected under MAXERROR 5 \(sys_load_history has no row for its query id \d+\); 0 found in sys_load_error_detail\. The 71 rows loaded are counted from the table\.$/),
+      expect.stringMatching(/^staging_events: could not confirm how many rows the COPY rejected under MAXERROR 5 .* The 8,056 rows loaded/),
+    ]);
+    expect(summary.steps.find((s) => s.step === 'load staging_events')?.detail).toBe('rejects unconfirmed');
   });
 });

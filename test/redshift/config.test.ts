@@ -85,6 +85,24 @@ test('a workgroup given without outputs means Redshift, in the database every na
   expect(settings.why).toBe('a workgroup is given by --workgroup');
 });
 
+test('AWS_DEFAULT_REGION (which the AWS CLI reads and the SDK does not) is honoured after AWS_REGION', () => {
+  const region = (env: NodeJS.ProcessEnv) => (settingsWith(undefined, { workgroup: 'sparkify' }, env).target as { region?: string }).region;
+  expect(region({ AWS_DEFAULT_REGION: 'eu-central-1' })).toBe('eu-central-1');
+  // AWS_REGION is left to the SDK, which reads it itself.
+  expect(region({ AWS_DEFAULT_REGION: 'eu-central-1', AWS_REGION: 'us-east-1' })).toBeUndefined();
+  expect(region({ AWS_DEFAULT_REGION: 'eu-central-1', SPARKIFY_REGION: 'ap-south-1' })).toBe('ap-south-1');
+  expect(() => region({ AWS_DEFAULT_REGION: 'moon-1' })).toThrow(/AWS_DEFAULT_REGION must be an AWS region/);
+});
+
+test('SPARKIFY_READERS names groups and roles granted SELECT at every publish', () => {
+  expect(settingsWith(undefined, { target: 'local' }, { SPARKIFY_READERS: 'group:analysts, role:bi_reader' }).readers).toEqual([
+    { kind: 'group', name: 'analysts' },
+    { kind: 'role', name: 'bi_reader' },
+  ]);
+  expect(settingsWith(undefined, { target: 'local' }).readers).toEqual([]);
+  expect(() => settingsWith(undefined, { target: 'local' }, { SPARKIFY_READERS: 'analysts' })).toThrow(/SPARKIFY_READERS must list readers as group:<name> or role:<name>.*"analysts" is not one/);
+});
+
 test('--target redshift with nothing to find says how to deploy or what to give', () => {
   expect(() => settingsWith(undefined, { target: 'redshift' })).toThrow(
     /Loading Redshift needs its workgroup, and .* does not exist or holds no warehouse stack\. Deploy the stack \(npx cdk deploy writes that file\), or give --workgroup and --database/,

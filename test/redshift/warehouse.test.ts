@@ -171,13 +171,11 @@ describe('COPY', () => {
     expect(await warehouse.run([{ sql: COPY }])).toEqual([{ rowsAffected: 8056, queryId: 4242 }]);
   });
 
-  test('that loads no rows is a failure', async () => {
+  test("that reports ResultRows 0 (as users see the Data API do for every COPY) is not taken for an empty load", async () => {
     const { mock, warehouse } = mockedWarehouse();
     mock.on(ExecuteStatementCommand).resolves({ Id: STATEMENT_ID });
-    mock.on(DescribeStatementCommand).resolves({ Id: STATEMENT_ID, Status: 'FINISHED', ResultRows: 0 });
-    const run = warehouse.run([{ sql: COPY, label: 'COPY into staging_events' }]);
-    await expect(run).rejects.toThrow(LoadError);
-    await expect(run).rejects.toThrow(/COPY into staging_events loaded no rows on Redshift/);
+    mock.on(DescribeStatementCommand).resolves({ Id: STATEMENT_ID, Status: 'FINISHED', ResultRows: 0, RedshiftQueryId: 4243 });
+    expect(await warehouse.run([{ sql: COPY, label: 'COPY into staging_events' }])).toEqual([{ rowsAffected: 0, queryId: 4243 }]);
   });
 
   test('that fails comes back with its rows from sys_load_error_detail: file, line, column, reason', async () => {
@@ -226,6 +224,70 @@ describe('COPY', () => {
     await expect(warehouse.run([{ sql: COPY, label: 'COPY into staging_events' }])).rejects.toThrow(
       /namespace cannot use the IAM role the COPY names\. .*SPARKIFY_IAM_ROLE/,
     );
+  });
+
+  test('failing because the database user lacks ASSUMEROLE gets the role message and the GRANT that fixes it', async () => {
+    const { mock, warehouse } = mockedWarehouse();
+    mock.on(ExecuteStatementCommand).resolves({ Id: STATEMENT_ID });
+    mock.on(DescribeStatementCommand).resolves({
+      Id: STATEMENT_ID,
+      Status: 'FAILED',
+      Error: 'ERROR: User IAMR:etl does not have ASSUMEROLE permission on IAM role "arn:aws:iam::123456789012:role/sparkify-copy" for COPY',
+    });
+    const error: Error = await warehouse.run([{ sql: COPY, label: 'COPY into staging_events' }]).catch((e) => e);
+    expect(error.message).toMatch(/namespace cannot use the IAM role the COPY names\. .*SPARKIFY_IAM_ROLE/);
+    expect(error.message).toContain(`GRANT ASSUMEROLE ON '<role ARN>' TO "<user>" FOR COPY`);
+  });
+});
+
+describe('a workgroup resuming from idle', () => {
+  const internal = { Id: STATEMENT_ID, Status: 'FAILED', Error: 'ERROR: Query cancelled.' } as const;
+
+  test('the first statement failing as the workgroup resumes is run again, with a progress line', async () => {
+    const { mock, warehouse, progress } = mockedWarehouse({ coldStart: { firstWaitMs: 1, capMs: 2 } });
+    mock.on(ExecuteStatementCommand).resolves({ Id: STATEMENT_ID });
+    mock.on(DescribeStatementCommand).resolvesOnce(internal).resolves({ Id: STATEMENT_ID, Status: 'FINISHED', ResultRows: 1 });
+    expect(await warehouse.run([{ sql: 'CREATE TABLE t (a INT)', label: 'create t' }])).toEqual([{ rowsAffected: 1 }]);
+    expect(mock).toHaveReceivedCommandTimes(ExecuteStatementCommand, 2);
+    expect(progress.filter((l) => l.includes('resuming'))).toEqual([
+      expect.stringMatching(
+        /^the workgroup is resuming from idle \(create t failed on Redshift: ERROR: Query cancelled\. SQL: CREATE TABLE t \(a INT\)\.\); running create t again in 0 s \(\d+ s so far\)$/,
+      ),
+    ]);
+  });
+
+  test('once a statement has finished, the same error is the statement\'s own and is not retried', async () => {
+    const { mock, warehouse } = mockedWarehouse({ coldStart: { firstWaitMs: 1, capMs: 2 } });
+    mock.on(ExecuteStatementCommand).resolves({ Id: STATEMENT_ID });
+    mock.on(DescribeStatementCommand).resolvesOnce({ Id: STATEMENT_ID, Status: 'FINISHED' }).resolves(internal);
+    await warehouse.run([{ sql: 'SELECT 1' }]);
+    await expect(warehouse.run([{ sql: 'SELECT 2' }])).rejects.toThrow(/Query cancelled/);
+    expect(mock).toHaveReceivedCommandTimes(ExecuteStatementCommand, 2);
+  });
+
+  test('a workgroup that never answers is given up on after the longest wait, with its error', async () => {
+    const { mock, warehouse } = mockedWarehouse({ coldStart: { firstWaitMs: 1, capMs: 2, maxWaitMs: 400 } });
+    mock.on(ExecuteStatementCommand).resolves({ Id: STATEMENT_ID });
+    mock.on(DescribeStatementCommand).resolves(internal);
+    await expect(warehouse.run([{ sql: 'SELECT 1' }])).rejects.toThrow(StatementError);
+    expect(mock.commandCalls(ExecuteStatementCommand).length).toBeGreaterThan(2);
+  });
+});
+
+describe('a result larger than the Data API returns', () => {
+  test('a statement failing with "Database response exceeded size limit" says so and what to do', async () => {
+    const { mock, warehouse } = mockedWarehouse();
+    mock.on(ExecuteStatementCommand).resolves({ Id: STATEMENT_ID });
+    mock.on(DescribeStatementCommand).resolves({ Id: STATEMENT_ID, Status: 'FAILED', Error: 'ERROR: Database response exceeded size limit' });
+    await expect(warehouse.query('SELECT * FROM songplays')).rejects.toThrow(/its result is too large for the Data API .* at most 500 MB .* UNLOAD/);
+  });
+
+  test('GetStatementResult refusing the result says so too', async () => {
+    const { mock, warehouse } = mockedWarehouse();
+    mock.on(ExecuteStatementCommand).resolves({ Id: STATEMENT_ID });
+    mock.on(DescribeStatementCommand).resolves({ Id: STATEMENT_ID, Status: 'FINISHED', HasResultSet: true });
+    mock.on(GetStatementResultCommand).rejects(awsError('ValidationException', 'Query result exceeded size limit'));
+    await expect(warehouse.query('SELECT * FROM songplays')).rejects.toThrow(/would not return a result .* too large .* narrow the query/);
   });
 });
 

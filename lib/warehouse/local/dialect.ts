@@ -14,6 +14,10 @@
  *   NVL2 → CASE; LEN → LENGTH; DATEADD → interval arithmetic (a string literal read as the TIMESTAMP Redshift
  *   reads it); DATE_TRUNC → Postgres's, on a TIMESTAMP as Redshift returns; DATE_PART/EXTRACT/DATEADD/DATE_TRUNC
  *   date parts given as bare words or Redshift's abbreviations → Postgres's names.
+ * - GRANT SELECT … TO ROLE r → TO r (Postgres has no ROLE keyword there; TO GROUP g it accepts as is).
+ *   Other GRANTs and REVOKE are refused.
+ * - CREATE VIEW … WITH NO SCHEMA BINDING: the clause is dropped. Postgres has no late-binding views, so the
+ *   local view binds to its tables, and a run that would replace them refuses to (lib/pipeline/publish.ts).
  */
 import { TranslationError } from '../../errors';
 import { type Token, isWord, significant, tokenize } from '../sql-lexer';
@@ -59,8 +63,8 @@ export const REDSHIFT_ONLY_WORDS: Readonly<Record<string, string>> = {
 export const UNSUPPORTED_TYPES: ReadonlySet<string> = new Set(['SUPER', 'HLLSKETCH', 'GEOMETRY', 'GEOGRAPHY', 'VARBYTE', 'VARBINARY']);
 /** Postgres accepts these but Redshift refuses them: refusing them locally keeps sql/ runnable on Redshift. */
 export const POSTGRES_ONLY_WORDS: ReadonlySet<string> = new Set(['RETURNING', 'SERIAL', 'BIGSERIAL', 'SMALLSERIAL', 'JSONB', 'GENERATE_SERIES', 'LATERAL']);
-/** Statements, by their first words, that the local warehouse cannot run. */
-export const UNSUPPORTED_STATEMENTS: readonly string[] = ['UNLOAD', 'VACUUM', 'GRANT', 'REVOKE', 'CREATE EXTERNAL', 'CREATE LIBRARY', 'ALTER DATASHARE', 'CREATE DATASHARE'];
+/** Statements, by their first words, that the local warehouse cannot run (GRANT SELECT is translated: grantSelect). */
+export const UNSUPPORTED_STATEMENTS: readonly string[] = ['UNLOAD', 'VACUUM', 'REVOKE', 'CREATE EXTERNAL', 'CREATE LIBRARY', 'ALTER DATASHARE', 'CREATE DATASHARE'];
 
 export function translate(sql: string): string {
   const tokens = tokenize(sql);
@@ -74,8 +78,29 @@ export function translate(sql: string): string {
     fail('COPY', 'must be run through the local warehouse, which emulates it; it cannot be translated to SQL');
   }
   checkUnsupported(sig);
+  if (isWord(sig[0], 'GRANT')) return grantSelect(tokens);
+  if (isWord(sig[0], 'CREATE')) dropLateBinding(tokens);
   const create = createTableStart(tokens);
   return create === undefined ? rewrite(tokens) : rewriteCreateTable(tokens, create);
+}
+
+/** GRANT SELECT ON … TO …: Redshift's `ROLE r` grantee is Postgres's plain `r`. */
+function grantSelect(tokens: Token[]): string {
+  const sig = significant(tokens);
+  if (!isWord(sig[1], 'SELECT') || !isWord(sig[2], 'ON')) fail('GRANT other than GRANT SELECT ON', 'is not used by this project');
+  const to = sig.findIndex((t) => isWord(t, 'TO'));
+  return tokens
+    .filter((t) => !(isWord(t, 'ROLE') && sig.indexOf(t) > to && (isWord(sig[sig.indexOf(t) - 1], 'TO') || isOp(sig[sig.indexOf(t) - 1], ','))))
+    .map((t) => t.text)
+    .join('');
+}
+
+/** Blanks out a view's trailing WITH NO SCHEMA BINDING (Postgres has no late-binding views). */
+function dropLateBinding(tokens: Token[]): void {
+  const sig = significant(tokens);
+  const n = sig.length;
+  if (!(isWord(sig[n - 4], 'WITH') && isWord(sig[n - 3], 'NO') && isWord(sig[n - 2], 'SCHEMA') && isWord(sig[n - 1], 'BINDING'))) return;
+  for (const token of sig.slice(n - 4)) tokens[tokens.indexOf(token)] = { ...token, text: '' };
 }
 
 function fail(construct: string, why: string): never {

@@ -4,17 +4,20 @@
  * emulated over local folders; rejected load rows are kept in a table named like Redshift's
  * sys_load_error_detail, with the same columns, so the same query finds them on both targets.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { PGlite, type Transaction, types } from '@electric-sql/pglite';
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { LoadError, type LoadReject, SparkifyError, StatementError } from '../../errors';
+import { checkpoint } from '../../interrupts';
 import { tokenize } from '../sql-lexer';
 import { assertReadOnly, commandTag } from '../statement-kind';
 import type { ExecuteOptions, ResultColumn, ResultSet, Row, RunOptions, SqlParams, SqlValue, Statement, StatementResult, Warehouse } from '../warehouse';
 import type { ColumnInfo } from './copy/column-values';
 import { isCopy, parseCopy } from './copy/command';
 import { type CopyTarget, runCopy } from './copy/loader';
+import { acquire, assertWarehouseFolder, DEFAULT_WAIT_S, openDatabase, type WaitOptions } from './data-folder';
 import { translate } from './dialect';
+import { type Engine, type Executor, ServedEngine } from './engine';
+import type { FolderLock } from './folder-lock';
 import { S3Mounts } from './copy/s3-mounts';
 
 export interface LocalWarehouseOptions {
@@ -23,25 +26,30 @@ export interface LocalWarehouseOptions {
   /** The local folder that stands in for each S3 bucket a COPY reads, by bucket name. */
   readonly s3Folders: Readonly<Record<string, string>>;
   /**
-   * What a new warehouse starts from instead of running Postgres's initdb (2–3 s and 900 MB of memory under
-   * WebAssembly): a folder holding an empty database (`LocalWarehouse.ensureTemplate`).
-   * @default the template folder beside the data dir (`LocalWarehouse.templateFor`), made there by the first
-   *   new warehouse; if it cannot be made, a new warehouse runs initdb
+   * What a new warehouse starts from instead of running Postgres's initdb: a folder holding an empty
+   * database (data-folder.ts's `ensureTemplate`).
+   * @default the project's template (`templatePath()`), made by the first new warehouse
    */
   readonly template?: string;
+  /**
+   * How long to wait while another process owns the folder (one that serves it is used through its server
+   * instead).
+   * @default DEFAULT_WAIT_S, progress dropped
+   */
+  readonly wait?: WaitOptions;
+  /**
+   * Also take the folder's writer lock, held by ETL runs: two loads never run at once, also through a server.
+   * @default false
+   */
+  readonly writer?: boolean;
+  /** Fail instead of creating a new, empty warehouse (commands that only read). @default false */
+  readonly mustExist?: boolean;
   /**
    * Told about slow one-time work as it starts (making the template: seconds of silence otherwise).
    * @default dropped
    */
   readonly onProgress?: (line: string) => void;
 }
-
-type Executor = Pick<Transaction, 'query'>;
-
-/** The installed PGlite's version. */
-const PGLITE_VERSION = (
-  JSON.parse(readFileSync(join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as { version: string }
-).version;
 
 /** A statement's result with, for one that returns rows (even none), the rows and their columns' Postgres types. */
 export interface StatementOutcome extends StatementResult {
@@ -61,123 +69,108 @@ export interface StatementObserver {
 
 export interface LocalRunOptions extends RunOptions {
   readonly observer?: StatementObserver;
+  /**
+   * Run the transaction as this database user (made by `ensureUser`), not as the superuser: the local Data
+   * API endpoint plays each caller's identity, so ownership and grants matter as they do on Redshift.
+   * @default the superuser; needs `transaction`
+   */
+  readonly user?: string;
 }
 
-/** Rows come back as the Data API returns them: numbers, booleans, and text for timestamps and decimals. */
-const asText = (value: string) => value;
-const PARSERS = {
-  [types.TIMESTAMP]: asText,
-  [types.TIMESTAMPTZ]: asText,
-  [types.DATE]: asText,
-  [types.TIME]: asText,
-  [types.NUMERIC]: asText,
-  [types.INT8]: Number,
-};
-
 /**
- * Postgres settings for the embedded server (not written to its configuration file):
- * - work_mem: sorts and hashes of a million-row build stay in memory (the default, 4 MB, spills them to
- *   temporary files); Postgres gives hashes twice this. It is a ceiling per operation, not an allocation.
- * - wal_level=minimal (which needs max_wal_senders=0): a table created, or emptied, in the same transaction
- *   as the rows that fill it is written without a WAL copy of every row. The star tables are built that
- *   way, and COPY into an empty table truncates it first. Nothing here replicates or archives WAL.
+ * Same columns as Redshift's SYS_LOAD_ERROR_DETAIL and SYS_LOAD_HISTORY views (the history's byte counts
+ * are not kept: NULL).
  */
-const SESSION_SETTINGS = ['work_mem=64MB', 'wal_level=minimal', 'max_wal_senders=0'];
-
-/**
- * initdb options for a new warehouse, beyond PGlite's own. Data checksums off (Postgres 18 turns them on by
- * default): with them, the first read of a freshly built table also writes a copy of each of its pages to
- * the WAL, to mark its rows committed; that was over a second of a 1M-event run. What checksums guard
- * against, a page damaged on disk, costs little here: every run rebuilds the mart from its sources.
- */
-const INITDB_ARGS = ['--no-data-checksums'];
-
-/** Same columns as Redshift's SYS_LOAD_ERROR_DETAIL view. */
 const CREATE_LOAD_ERRORS = `
 CREATE TABLE IF NOT EXISTS sys_load_error_detail (
   user_id INTEGER, query_id BIGINT, transaction_id BIGINT, session_id INTEGER, database_name CHAR(64),
   table_id INTEGER, start_time TIMESTAMP, file_name CHAR(256), line_number BIGINT, column_name CHAR(127),
   column_type CHAR(10), column_length CHAR(10), position INTEGER, error_code INTEGER, error_message CHAR(512)
 );
-CREATE SEQUENCE IF NOT EXISTS local_query_id;`;
+CREATE SEQUENCE IF NOT EXISTS local_query_id;
+CREATE TABLE IF NOT EXISTS sys_load_history (
+  user_id INTEGER, query_id BIGINT, transaction_id BIGINT, session_id INTEGER, database_name TEXT, status TEXT,
+  table_name TEXT, start_time TIMESTAMP, end_time TIMESTAMP, duration BIGINT, data_source TEXT, file_format TEXT,
+  loaded_rows BIGINT, loaded_bytes BIGINT, source_file_count INTEGER, source_file_bytes BIGINT,
+  file_count_scanned INTEGER, file_bytes_scanned BIGINT, error_count BIGINT, copy_job_id BIGINT
+);`;
 
 export class LocalWarehouse implements Warehouse {
   readonly description: string;
-  readonly #db: PGlite;
+  readonly #db: Engine;
   readonly #mounts: S3Mounts;
   readonly #chunks: ChunkFolder;
+  readonly #locks: readonly FolderLock[];
 
-  private constructor(db: PGlite, options: LocalWarehouseOptions, serverDataDir: string) {
+  private constructor(db: Engine, options: LocalWarehouseOptions, serverDataDir: string, locks: readonly FolderLock[], servedBy?: string) {
     this.#db = db;
     this.#mounts = new S3Mounts(options.s3Folders);
-    // COPY's chunk files go in a folder of the data dir, which Postgres sees under its own path.
+    this.#locks = locks;
+    // COPY's chunk files go in a folder of the data dir, which Postgres sees under its own path (also when
+    // another process of this machine serves the folder).
     this.#chunks = { local: join(resolve(options.dataDir), CHUNK_FOLDER), server: `${serverDataDir}/${CHUNK_FOLDER}` };
-    this.description = `local PGlite warehouse in ${options.dataDir}`;
-  }
-
-  static async open(options: LocalWarehouseOptions): Promise<LocalWarehouse> {
-    mkdirSync(options.dataDir, { recursive: true });
-    const isNew = !existsSync(join(options.dataDir, 'PG_VERSION'));
-    const template = isNew ? (options.template ?? (await templateBeside(options.dataDir, options.onProgress))) : undefined;
-    const fromTemplate = template !== undefined && existsSync(join(template, 'PG_VERSION'));
-    let db: PGlite;
-    try {
-      // The template is copied, then opened like any existing warehouse.
-      if (fromTemplate) cpSync(template, options.dataDir, { recursive: true });
-      // relaxedDurability: flush to disk after each query without waiting; a crash loses at most the last run,
-      // which the next run rebuilds anyway.
-      db = await PGlite.create({
-        dataDir: options.dataDir,
-        relaxedDurability: true,
-        parsers: PARSERS,
-        initDbStartParams: INITDB_ARGS,
-        startParams: [...PGlite.defaultStartParams, ...SESSION_SETTINGS.flatMap((setting) => ['-c', setting])],
-      });
-    } catch (e) {
-      throw new SparkifyError(
-        `Could not open the local warehouse in ${options.dataDir}${fromTemplate ? ` (new, from ${template})` : ''}: ${(e as Error).message}. ` +
-          'If another process is using it, wait for it to finish; if the folder is damaged, delete it and run npm run etl again.',
-        1,
-        { cause: e },
-      );
-    }
-    await db.exec(CREATE_LOAD_ERRORS);
-    const [where] = (await db.query<{ data_directory: string }>('SHOW data_directory')).rows;
-    return new LocalWarehouse(db, options, where!.data_directory);
+    this.description = `local PGlite warehouse in ${options.dataDir}${servedBy === undefined ? '' : `, through npm run serve at ${servedBy}`}`;
   }
 
   /**
-   * Where a warehouse in `dataDir` keeps the template it starts from when new: a folder beside the data dir
-   * holding an empty, cleanly shut down database, named for the PGlite version (a database only opens in the
-   * version that made it) and for how initdb made it (INITDB_ARGS). Copying it and starting Postgres on the
-   * copy takes about a third of the time PGlite needs to unpack a dump of one.
+   * Opens the warehouse in `options.dataDir` as the folder's one owner (its lock held until close), or,
+   * while `npm run serve` owns the folder, as a client of that server. Waits while another process owns it.
    */
-  static templateFor(dataDir: string): string {
-    return join(dirname(resolve(dataDir)), `pglite-${PGLITE_VERSION}-nochecksums-empty`);
+  static async open(options: LocalWarehouseOptions): Promise<LocalWarehouse> {
+    const { dataDir } = options;
+    const wait = options.wait ?? { timeoutMs: DEFAULT_WAIT_S * 1000 };
+    assertWarehouseFolder(dataDir);
+    if (options.mustExist && !existsSync(join(dataDir, 'PG_VERSION'))) {
+      throw new SparkifyError(`The warehouse is empty: there is no local warehouse in ${dataDir} yet; run npm run etl first.`);
+    }
+    mkdirSync(dataDir, { recursive: true });
+    const locks: FolderLock[] = [];
+    const releaseAll = () => locks.forEach((l) => l.release());
+    try {
+      if (options.writer) {
+        const writer = await acquire(dataDir, wait, 'writer');
+        if ('lock' in writer) locks.push(writer.lock);
+      }
+      for (;;) {
+        const owner = await acquire(dataDir, wait);
+        if ('lock' in owner) {
+          locks.push(owner.lock);
+          const db = await openDatabase(dataDir, options.template);
+          return await LocalWarehouse.#ready(db, options, locks);
+        }
+        const { host, port } = owner.served.serving;
+        let engine: ServedEngine;
+        try {
+          engine = await ServedEngine.connect(host, port);
+        } catch {
+          continue; // the server is stopping: its lock goes with it, so look again
+        }
+        return await LocalWarehouse.#ready(engine, options, locks, `${host}:${port}`);
+      }
+    } catch (e) {
+      releaseAll();
+      throw e;
+    }
   }
 
-  /** Makes the template folder at `path` unless it is there; true if it made it. Atomic: a folder half made is never used. */
-  static async ensureTemplate(path: string): Promise<boolean> {
-    if (existsSync(join(path, 'PG_VERSION'))) return false;
-    const partial = `${path}.${process.pid}.partial`;
-    rmSync(partial, { recursive: true, force: true });
-    const db = await PGlite.create({ dataDir: partial, initDbStartParams: INITDB_ARGS });
-    await db.close();
+  static async #ready(db: Engine, options: LocalWarehouseOptions, locks: readonly FolderLock[], servedBy?: string): Promise<LocalWarehouse> {
     try {
-      renameSync(partial, path);
+      await db.exec(CREATE_LOAD_ERRORS);
+      const [where] = (await db.query<{ data_directory: string }>('SHOW data_directory')).rows;
+      return new LocalWarehouse(db, options, where!.data_directory, locks, servedBy);
     } catch (e) {
-      rmSync(partial, { recursive: true, force: true });
-      if (!existsSync(join(path, 'PG_VERSION'))) throw e; // another process made it first: fine
+      await db.close();
+      throw e;
     }
-    return true;
   }
 
   async run(statements: readonly Statement[], options: LocalRunOptions = {}): Promise<StatementResult[]> {
-    const rejects: { queryId: number; table: string; rejects: readonly LoadReject[] }[] = [];
+    const rejects: LoadRecord[] = [];
     const { observer } = options;
     const runAll = async (executor: Executor, inTransaction: boolean) => {
       const results: StatementResult[] = [];
       for (const [index, statement] of statements.entries()) {
+        await checkpoint();
         await observer?.starting?.(index);
         const outcome = await this.#execute(executor, statement, inTransaction, rejects);
         observer?.finished?.(index, outcome);
@@ -186,15 +179,41 @@ export class LocalWarehouse implements Warehouse {
       }
       return results;
     };
+    await checkpoint();
+    if (options.user !== undefined && !options.transaction) throw new SparkifyError('Running as another user needs a transaction.');
     try {
-      return options.transaction ? await this.#db.transaction((tx) => runAll(tx, true)) : await runAll(this.#db, false);
+      return options.transaction
+        ? await this.#db.transaction(async (tx) => {
+            if (options.user !== undefined) await tx.query(`SET LOCAL ROLE ${quoteName(options.user)}`);
+            return runAll(tx, true);
+          })
+        : await runAll(this.#db, false);
     } finally {
       // Recorded after the transaction ends, whatever its outcome: Redshift keeps load errors of a failed load.
-      for (const load of rejects) await this.#recordRejects(load.queryId, load.table, load.rejects);
+      for (const load of rejects) {
+        await this.#recordRejects(load.queryId, load.table, load.rejects);
+        await this.#recordHistory(load);
+      }
     }
   }
 
+  /**
+   * Makes database user `name` unless it exists: not a superuser, allowed what a Redshift user is by
+   * default (create tables in the public schema, read the load views) and what the COPY emulation needs
+   * (read its chunk files, draw load ids).
+   */
+  async ensureUser(name: string): Promise<void> {
+    const { rows } = await this.#db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+    if (rows.length > 0) return;
+    const user = quoteName(name);
+    await this.#db.exec(
+      `CREATE ROLE ${user} LOGIN; GRANT CREATE, USAGE ON SCHEMA public TO ${user}; GRANT pg_read_server_files TO ${user};
+       GRANT USAGE, SELECT ON SEQUENCE local_query_id TO ${user}; GRANT SELECT ON sys_load_error_detail, sys_load_history TO ${user};`,
+    );
+  }
+
   async query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
+    await checkpoint();
     const { text, values } = bindParameters(translate(sql), params, sql);
     try {
       return (await this.#db.query<R>(text, values)).rows;
@@ -204,6 +223,7 @@ export class LocalWarehouse implements Warehouse {
   }
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<ResultSet> {
+    await checkpoint();
     if (options.readOnly) assertReadOnly(sql);
     if (isCopy(sql)) {
       if (options.readOnly) assertReadOnly('COPY');
@@ -235,27 +255,34 @@ export class LocalWarehouse implements Warehouse {
     }
   }
 
+  /** Closes the database (Postgres shuts down cleanly) and then gives up the folder. */
   async close(): Promise<void> {
-    await this.#db.close();
+    try {
+      await this.#db.close();
+    } finally {
+      for (const lock of this.#locks) lock.release();
+    }
   }
 
   async #execute(
     executor: Executor,
     statement: Statement,
     inTransaction: boolean,
-    rejects: { queryId: number; table: string; rejects: readonly LoadReject[] }[],
+    rejects: LoadRecord[],
   ): Promise<StatementOutcome> {
     if (isCopy(statement.sql)) {
       const command = parseCopy(statement.sql);
       const queryId = Number((await executor.query<{ id: number }>("SELECT nextval('local_query_id') AS id")).rows[0]!.id);
       const load = async (ex: Executor) => runCopy(command, this.#mounts, copyTarget(ex, this.#chunks));
+      const started = new Date();
+      const record = { queryId, table: command.table, source: command.from, started };
       try {
         // A COPY is all or nothing: outside a caller's transaction, it gets one of its own.
         const outcome = inTransaction ? await load(executor) : await this.#db.transaction((tx) => load(tx));
-        if (outcome.rejects.length > 0) rejects.push({ queryId, table: command.table, rejects: outcome.rejects });
+        rejects.push({ ...record, rejects: outcome.rejects, loaded: outcome.rowsLoaded, files: outcome.filesRead, status: 'completed' });
         return { rowsAffected: outcome.rowsLoaded, queryId };
       } catch (e) {
-        if (e instanceof LoadError && e.rejects.length > 0) rejects.push({ queryId, table: command.table, rejects: e.rejects });
+        rejects.push({ ...record, rejects: e instanceof LoadError ? e.rejects : [], loaded: 0, files: 0, status: 'aborted' });
         throw e;
       }
     }
@@ -267,6 +294,17 @@ export class LocalWarehouse implements Warehouse {
     } catch (e) {
       throw statementError(e, statement.sql, statement.label);
     }
+  }
+
+  async #recordHistory(load: LoadRecord): Promise<void> {
+    const ms = Date.now() - load.started.getTime();
+    await this.#db.query(
+      `INSERT INTO sys_load_history (user_id, query_id, transaction_id, session_id, database_name, status, table_name, start_time,
+         end_time, duration, data_source, file_format, loaded_rows, source_file_count, file_count_scanned, error_count, copy_job_id)
+       SELECT 100, $1, txid_current(), pg_backend_pid(), current_database(), $2, $3, $4::TIMESTAMP, $4::TIMESTAMP + $5 * INTERVAL '1 millisecond',
+         $5 * 1000, $6, 'json', $7, $8, $8, $9, 0`,
+      [load.queryId, load.status, load.table, load.started.toISOString().replace('Z', ''), ms, load.source, load.loaded, load.files, load.rejects.length],
+    );
   }
 
   async #recordRejects(queryId: number, table: string, rejects: readonly LoadReject[]): Promise<void> {
@@ -285,19 +323,16 @@ export class LocalWarehouse implements Warehouse {
   }
 }
 
-/**
- * The template beside `dataDir`, made now if it is not there yet (so the first new warehouse in a folder
- * pays for initdb once, and every later one starts from a copy); undefined if it cannot be made.
- */
-async function templateBeside(dataDir: string, onProgress?: (line: string) => void): Promise<string | undefined> {
-  const path = LocalWarehouse.templateFor(dataDir);
-  if (!existsSync(join(path, 'PG_VERSION'))) onProgress?.(`making the empty-database template in ${path} (once per folder: a few seconds)`);
-  try {
-    await LocalWarehouse.ensureTemplate(path);
-    return path;
-  } catch {
-    return undefined; // a read-only parent folder, a full disk: initdb then, as without a template
-  }
+/** One COPY, for sys_load_history and sys_load_error_detail. */
+interface LoadRecord {
+  readonly queryId: number;
+  readonly table: string;
+  readonly source: string;
+  readonly started: Date;
+  readonly status: 'completed' | 'aborted';
+  readonly loaded: number;
+  readonly files: number;
+  readonly rejects: readonly LoadReject[];
 }
 
 /** A folder of the data dir, as this process names it and as Postgres (inside WebAssembly) does. */
@@ -335,6 +370,7 @@ function copyTarget(executor: Executor, chunks: ChunkFolder): CopyTarget {
       return true;
     },
     async appendChunk(table, columns, file, casts, freeze) {
+      await checkpoint('between two chunks of a COPY');
       const list = columns.map((c) => `"${c}"`).join(', ');
       const from = `'${chunks.server}/${basename(file)}'`;
       if (casts.size === 0) {
@@ -353,6 +389,11 @@ function copyTarget(executor: Executor, chunks: ChunkFolder): CopyTarget {
       await executor.query(`DROP TABLE ${stage}`);
     },
   };
+}
+
+/** A name as a quoted SQL identifier. */
+function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Replaces the Data API's `:name` placeholders with Postgres's `$n`. */

@@ -16,8 +16,10 @@ Redshift target: chosen when cdk-outputs.json (from npx cdk deploy) holds the st
   is given; --target local overrides. Flags win over SPARKIFY_WORKGROUP, SPARKIFY_DATABASE, SPARKIFY_REGION,
   SPARKIFY_SECRET_ARN, SPARKIFY_STATEMENT_TIMEOUT, which win over the outputs. SPARKIFY_CDK_OUTPUTS names
   another outputs file, SPARKIFY_STACK a stack in it. Credentials come from the AWS SDK's default chain
-  (AWS_PROFILE, AWS_ACCESS_KEY_ID…); AWS_ENDPOINT_URL_REDSHIFT_DATA points the SDK at another Data API
-  endpoint, such as npm run data-api.`;
+  (AWS_PROFILE, AWS_ACCESS_KEY_ID…); the region from AWS_REGION, then AWS_DEFAULT_REGION. AWS_ENDPOINT_URL
+  (or AWS_ENDPOINT_URL_REDSHIFT_DATA and AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS) points the SDK at other
+  endpoints, such as npm run data-api. Before the first statement the ETL checks the workgroup is AVAILABLE,
+  its namespace has the COPY role, and the database exists.`;
 
 /**
  * Ctrl-C during a Redshift run. A statement keeps running on the server after this process exits, so the

@@ -108,6 +108,9 @@ export function apiError(error: unknown, context: ApiContext): SparkifyError {
       options,
     );
   }
+  if (RESULT_TOO_LARGE.test(message)) {
+    return new SparkifyError(`The Data API would not return a result on ${where}: it is too large (${said}). ${RESULT_TOO_LARGE_ADVICE}`, 1, options);
+  }
   return new SparkifyError(`The Data API call ${context.operation} on ${where} failed: ${said}.`, 1, options);
 }
 
@@ -115,7 +118,22 @@ export function apiError(error: unknown, context: ApiContext): SparkifyError {
 const MISSING_DATABASE = /database ".*" does not exist/i;
 
 /** Redshift's words when the namespace cannot use the role a COPY names. */
-const ROLE_PROBLEM = /not authorized to assume IAM Role|IAM role .*(is not associated|not attached)|default IAM role|cannot assume role/i;
+const ROLE_PROBLEM = /not authorized to assume IAM Role|IAM role .*(is not associated|not attached)|default IAM role|cannot assume role|does not have ASSUMEROLE permission/i;
+
+/**
+ * The Data API's words when a result is larger than it returns ("Database response exceeded size limit";
+ * "Packet for query is too large" for a row over 64 KB), from its troubleshooting page.
+ */
+const RESULT_TOO_LARGE = /exceeded size limit|packet for query is too large/i;
+
+/** What to do about a result the Data API will not return. */
+export const RESULT_TOO_LARGE_ADVICE =
+  'The Data API returns at most 500 MB of result per statement (100 MB in older documentation) and 64 KB per row: ' +
+  'narrow the query (WHERE, fewer columns, LIMIT with ORDER BY, in several calls), or UNLOAD the result to S3.';
+
+export function isResultTooLarge(text: string): boolean {
+  return RESULT_TOO_LARGE.test(text);
+}
 
 /**
  * A statement that ended FAILED or ABORTED. `sqls` are the statements as sent (one, or a batch's); for a
@@ -139,12 +157,18 @@ export function statementFailed(description: DescribeStatementResponse, sqls: re
     );
   }
   if (ROLE_PROBLEM.test(error)) {
+    const grant = /ASSUMEROLE/i.test(error)
+      ? ' The database user also needs the right to use it: a superuser runs GRANT ASSUMEROLE ON \'<role ARN>\' TO "<user>" FOR COPY (or TO PUBLIC).'
+      : '';
     return new StatementError(
       `${what} failed on Redshift${position}: ${error}. The namespace cannot use the IAM role the COPY names. The stack attaches ` +
         'its RoleArn output to the namespace and makes it the default: set SPARKIFY_IAM_ROLE to that ARN (or to "default"), or ' +
-        `deploy again with npx cdk deploy.${rolledBack}`,
+        `deploy again with npx cdk deploy.${grant}${rolledBack}`,
       sql,
     );
+  }
+  if (RESULT_TOO_LARGE.test(error)) {
+    return new StatementError(`${what} failed on Redshift: its result is too large for the Data API (${error}). ${RESULT_TOO_LARGE_ADVICE}`, sql);
   }
   if (MISSING_DATABASE.test(error)) {
     return new StatementError(

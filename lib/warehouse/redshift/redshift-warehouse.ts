@@ -3,7 +3,7 @@
  * network path into the VPC, sign-in by IAM. A transaction of several statements is one
  * BatchExecuteStatement (the service runs a batch as one transaction); anything else runs statement by
  * statement with ExecuteStatement. Each statement is polled to its end (see `polling.ts`); a COPY that
- * fails or loads nothing comes back with the rows sys_load_error_detail holds for it.
+ * fails comes back with the rows sys_load_error_detail holds for it.
  */
 import type { ColumnMetadata, DescribeStatementResponse, RedshiftDataClient, SubStatementData } from '@aws-sdk/client-redshift-data';
 import { LoadError, type LoadReject, type StatementError } from '../../errors';
@@ -11,6 +11,7 @@ import { significant, tokenize } from '../sql-lexer';
 import { assertReadOnly, commandTag } from '../statement-kind';
 import type { ExecuteOptions, ResultSet, Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
 import { createClient, DataApiClient, OPERATIONS, type Operation, type SignIn } from './client';
+import { ColdStart, type ColdStartOptions, DEFAULT_COLD_START } from './cold-start';
 import { firstLine, statementFailed } from './errors';
 import { DEFAULT_POLLING, type PollingOptions, waitForStatement } from './polling';
 import { decodeField, decodeRows, NUMBER_TYPES } from './result-decoder';
@@ -37,6 +38,8 @@ export interface RedshiftDataApiWarehouseOptions extends SignIn {
   readonly polling?: Partial<PollingOptions>;
   /** @default DEFAULT_RETRY */
   readonly retry?: Partial<RetryPolicy>;
+  /** How long to wait between attempts while a resuming workgroup fails the first statement. @default DEFAULT_COLD_START */
+  readonly coldStart?: Partial<ColdStartOptions>;
   /**
    * Receives a line now and then about a statement that runs long (a COPY can take minutes).
    * @default lines are dropped
@@ -74,6 +77,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
   readonly #polling: PollingOptions;
   readonly #onProgress: (line: string) => void;
   readonly #signal?: AbortSignal;
+  readonly #coldStart: ColdStart;
   #statements = 0;
   #pollingMs = 0;
   #statementMs = 0;
@@ -91,6 +95,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
     this.#polling = { ...DEFAULT_POLLING, ...options.polling };
     this.#onProgress = options.onProgress ?? (() => {});
     this.#signal = options.signal;
+    this.#coldStart = new ColdStart({ ...DEFAULT_COLD_START, ...options.coldStart }, this.#onProgress);
     this.description =
       `Redshift Serverless workgroup ${options.workgroupName}, database ${options.database}, ${region}, through the Data API` +
       `${options.endpoint ? ` at ${options.endpoint}` : ''}, signed in with ` +
@@ -98,13 +103,26 @@ export class RedshiftDataApiWarehouse implements Warehouse {
   }
 
   async run(statements: readonly Statement[], options: RunOptions = {}): Promise<StatementResult[]> {
-    if (options.transaction && statements.length > 1) return this.#runBatch(statements);
+    if (options.transaction && statements.length > 1) {
+      return this.#resuming(statements[0]!.label ?? 'a transaction', () => this.#runBatch(statements));
+    }
     const results: StatementResult[] = [];
-    for (const statement of statements) results.push(await this.#runOne(statement));
+    for (const statement of statements) {
+      results.push(await this.#resuming(statement.label ?? firstLine(statement.sql), () => this.#runOne(statement)));
+    }
     return results;
   }
 
-  async query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
+  query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
+    return this.#resuming(`query "${firstLine(sql)}"`, () => this.#query<R>(sql, params));
+  }
+
+  /** One statement, run again while the workgroup is resuming from idle (see cold-start.ts). */
+  #resuming<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    return this.#coldStart.run(what, this.#polling.timeoutMs, attempt, this.#signal);
+  }
+
+  async #query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
     const statement: Statement = { sql, params, label: 'query' };
     const { sqls, parameters } = toRequest([statement], 'query');
     const id = await this.#api.execute(sqls[0]!, parameters, `query: ${firstLine(sql)}`, this.#signal);
@@ -191,7 +209,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
       const failure = statementFailed(description, [statement.sql], what);
       throw copyInto === undefined ? failure : await this.#loadFailure(copyInto, description.RedshiftQueryId, failure);
     }
-    return this.#checked(copyInto, description);
+    return this.#checked(description);
   }
 
   async #runBatch(statements: readonly Statement[]): Promise<StatementResult[]> {
@@ -206,13 +224,13 @@ export class RedshiftDataApiWarehouse implements Warehouse {
       const copyInto = failedAt >= 0 ? copyTable(statements[failedAt]!.sql) : undefined;
       throw copyInto === undefined ? failure : await this.#loadFailure(copyInto, subs[failedAt]!.RedshiftQueryId, failure);
     }
-    const results: StatementResult[] = [];
-    for (const [i, statement] of statements.entries()) results.push(await this.#checked(copyTable(statement.sql), subs[i] ?? {}));
-    return results;
+    return statements.map((_, i) => this.#checked(subs[i] ?? {}));
   }
 
   async #wait(id: string, what: string): Promise<DescribeStatementResponse> {
-    const { description, waitedMs } = await waitForStatement(this.#api, id, what, this.#polling, this.#onProgress, this.#signal);
+    // Until the workgroup has answered once, a statement waiting long may be waiting for it to resume.
+    const report = this.#coldStart.warm ? this.#onProgress : (line: string) => this.#onProgress(`${line}; the workgroup may be resuming from idle`);
+    const { description, waitedMs } = await waitForStatement(this.#api, id, what, this.#polling, report, this.#signal);
     const ownMs = Math.max(0, description.Duration ?? 0) / 1e6;
     this.#statements++;
     this.#pollingMs += waitedMs;
@@ -221,19 +239,14 @@ export class RedshiftDataApiWarehouse implements Warehouse {
     return description;
   }
 
-  /** The statement's result; for a COPY, a load of no rows is a failure (architecture rule 5). */
-  async #checked(copyInto: string | undefined, ended: Pick<SubStatementData, 'ResultRows' | 'RedshiftQueryId'>): Promise<StatementResult> {
+  /**
+   * The statement's result. For a COPY, ResultRows is not to be trusted: users report the Data API answering
+   * 0 for every COPY (aws/aws-sdk issues #333 and #356), so a COPY's rowsAffected here is only what the
+   * service said, never a reason to fail; callers count the table (lib/pipeline/load-staging.ts).
+   */
+  #checked(ended: Pick<SubStatementData, 'ResultRows' | 'RedshiftQueryId'>): StatementResult {
     const rowsAffected = Math.max(0, ended.ResultRows ?? 0);
     const queryId = ended.RedshiftQueryId !== undefined && ended.RedshiftQueryId > 0 ? ended.RedshiftQueryId : undefined;
-    if (copyInto !== undefined && ended.ResultRows === 0) {
-      const rejects = queryId === undefined ? [] : await this.#rejects(queryId);
-      throw new LoadError(
-        `COPY into ${copyInto} loaded no rows on Redshift${rejects.length > 0 ? `: every record was rejected (${listRejects(rejects)})` : ''}. ` +
-          'A load of nothing is a failure; check that the source holds records.',
-        copyInto,
-        rejects,
-      );
-    }
     return queryId === undefined ? { rowsAffected } : { rowsAffected, queryId };
   }
 

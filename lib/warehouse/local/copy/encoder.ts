@@ -26,7 +26,7 @@ export interface EncodePlan {
   readonly columns: readonly ColumnInfo[];
   readonly conversion: ConversionOptions;
   readonly mapping: FieldMapping;
-  /** Rejected rows tolerated (COPY … MAXERROR). */
+  /** COPY … MAXERROR: see rejectsThatFail. */
   readonly maxError: number;
   /** Folder the chunk files are written to, the start of their names, and the size at which one is cut. */
   readonly chunkDir: string;
@@ -45,12 +45,21 @@ export interface Chunk {
 
 export interface EncodeOutcome {
   readonly rejects: readonly LoadReject[];
-  /** More rows were rejected than MAXERROR allows: reading stopped at the end of that object. */
+  /** As many rows were rejected as make the load fail under MAXERROR: reading stopped at the end of that object. */
   readonly tooMany: boolean;
 }
 
 /** Encoded rows go to the chunk file this many bytes at a time. */
 const FLUSH_BYTES = 1 << 20;
+
+/**
+ * How many rejects make a load fail under MAXERROR n, as Redshift documents it: "If the load returns the
+ * error_count number of errors or greater, the load fails", and 0 or 1 both fail at the first. So MAXERROR 2
+ * tolerates one reject, not two.
+ */
+export function rejectsThatFail(maxError: number): number {
+  return Math.max(1, maxError);
+}
 
 export const AUTO_NEEDS_OBJECT = "FORMAT AS JSON 'auto' needs a JSON object per record; map arrays with a JSONPaths file";
 
@@ -61,7 +70,7 @@ export function* encodeChunks(plan: EncodePlan): Generator<Chunk, EncodeOutcome>
   const names = plan.columns.map((c) => c.name);
   const out = new CopyBuffer(2 * FLUSH_BYTES);
   const rejects: LoadReject[] = [];
-  const tooMany = () => rejects.length > plan.maxError;
+  const tooMany = () => rejects.length >= rejectsThatFail(plan.maxError);
   // The chunk file being written: rows reach it FLUSH_BYTES at a time, so memory stays small.
   let chunkNo = 0;
   let file: { path: string; fd: number; bytes: number } | undefined;

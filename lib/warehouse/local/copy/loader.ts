@@ -4,7 +4,7 @@
  * or a JSONPaths file by position), converts each value by Redshift's rules, and bulk-loads the rows
  * through Postgres's own COPY, in chunks, never row by row.
  *
- * Like Redshift's, the load is all or nothing: if more rows are rejected than MAXERROR allows, nothing is
+ * Like Redshift's, the load is all or nothing: once MAXERROR n's count of rejects is reached, nothing is
  * loaded and the error names the first rejected rows; otherwise the rejected rows are returned so they can
  * be recorded where sys_load_error_detail shows them.
  *
@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { LoadError, type LoadReject } from '../../../errors';
 import { castFromText, type ColumnInfo, converterFor } from './column-values';
 import type { CopyCommand } from './command';
-import { type Chunk, type EncodeOutcome, type EncodeSettings, encodeChunks, type FieldMapping, isObject, type PathStep } from './encoder';
+import { type Chunk, type EncodeOutcome, type EncodeSettings, encodeChunks, type FieldMapping, isObject, type PathStep, rejectsThatFail } from './encoder';
 import type { WorkerData } from './worker';
 import type { S3Mounts, S3Object } from './s3-mounts';
 
@@ -119,7 +119,7 @@ export async function runCopy(command: CopyCommand, mounts: S3Mounts, target: Co
       }
       for (const reject of event.outcome.rejects) {
         rejects.push(reject);
-        if (rejects.length > command.maxError) throw tooManyRejects(command, rejects);
+        if (rejects.length >= rejectsThatFail(command.maxError)) throw tooManyRejects(command, rejects);
       }
     }
   } finally {
@@ -131,7 +131,7 @@ export async function runCopy(command: CopyCommand, mounts: S3Mounts, target: Co
 function tooManyRejects(command: CopyCommand, rejects: readonly LoadReject[]): LoadError {
   const first = rejects[0]!;
   return new LoadError(
-    `Load into table '${command.table}' failed: ${rejects.length} row(s) rejected, more than MAXERROR ${command.maxError} allows; nothing was loaded. ` +
+    `Load into table '${command.table}' failed: ${rejects.length} row(s) rejected, and MAXERROR ${command.maxError} fails a load at ${rejectsThatFail(command.maxError)}; nothing was loaded. ` +
       `First: ${first.file} line ${first.line}${first.column ? `, column ${first.column}` : ''}: ${first.reason}` +
       `${first.rawValue ? ` (value: ${JSON.stringify(first.rawValue.slice(0, 80))})` : ''}. ` +
       'Check sys_load_error_detail for every rejected row.',

@@ -1,0 +1,141 @@
+/**
+ * npm run serve's server: the local warehouse over the Postgres wire protocol, under 20 concurrent clients,
+ * clients killed mid-query, garbage bytes, a client that never reads, one that holds a transaction and
+ * stalls; and the warehouse reached through it by the same code the scripts use.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import { Client } from 'pg';
+import { DEFAULT_SOURCES } from '../../lib/config';
+import { runPipeline } from '../../lib/pipeline/pipeline';
+import { PostgresServer } from '../../lib/postgres-endpoint/server';
+import { acquire, ensureTemplate, openDatabase } from '../../lib/warehouse/local/data-folder';
+import type { FolderLock } from '../../lib/warehouse/local/folder-lock';
+import { LocalWarehouse } from '../../lib/warehouse/local/local-warehouse';
+import { smallSource } from '../helpers/processes';
+
+let scratch: string;
+let source: string;
+let dataDir: string;
+let db: PGlite;
+let server: PostgresServer;
+let lock: FolderLock;
+
+const client = async () => {
+  const c = new Client({ host: '127.0.0.1', port: server.port, user: 'postgres', database: 'postgres' });
+  c.on('error', () => undefined);
+  await c.connect();
+  return c;
+};
+const scalar = async (sql: string) => {
+  const c = await client();
+  try {
+    return (await c.query(sql)).rows[0] as Record<string, unknown>;
+  } finally {
+    await c.end();
+  }
+};
+
+/** Sends raw bytes on a new connection and resolves when the server closes it. */
+function rawConnection(bytes: Buffer): Promise<Buffer> {
+  return new Promise((done) => {
+    const socket = connect(server.port, '127.0.0.1', () => socket.write(bytes));
+    const received: Buffer[] = [];
+    socket.on('data', (d) => received.push(d));
+    socket.on('error', () => undefined);
+    socket.on('close', () => done(Buffer.concat(received)));
+  });
+}
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'sparkify-serve-'));
+  source = smallSource(1);
+  dataDir = join(scratch, 'pgdata');
+  await ensureTemplate();
+  require('node:fs').mkdirSync(dataDir);
+  const owner = await acquire(dataDir, { timeoutMs: 0 });
+  if (!('lock' in owner)) throw new Error('unexpected');
+  lock = owner.lock;
+  db = await openDatabase(dataDir);
+  server = await PostgresServer.start({ db, port: 0, idleHoldMs: 500, maxUnreadBytes: 1024 * 1024 });
+  lock.announceServing('127.0.0.1', server.port);
+});
+afterAll(async () => {
+  await server.stop();
+  await db.close();
+  lock.release();
+  rmSync(scratch, { recursive: true, force: true });
+  rmSync(source, { recursive: true, force: true });
+});
+
+test('the ETL and a reader reach the served folder through the server instead of waiting', async () => {
+  const etl = await LocalWarehouse.open({ dataDir, s3Folders: { 'udacity-dend': source }, wait: { timeoutMs: 0 }, writer: true });
+  expect(etl.description).toMatch(/through npm run serve at 127\.0\.0\.1:\d+/);
+  try {
+    const summary = await runPipeline(etl, { sources: DEFAULT_SOURCES });
+    expect(summary.tables.songplays).toBeGreaterThan(0);
+    expect(Number((await scalar('SELECT COUNT(*) AS n FROM songplays')).n)).toBe(summary.tables.songplays);
+    // A second load waits for the first, also through the server.
+    const second = await LocalWarehouse.open({ dataDir, s3Folders: {}, wait: { timeoutMs: 0 }, writer: true }).catch((e: Error) => e);
+    expect((second as Error).message).toMatch(/in use by .* and --no-wait was given/);
+  } finally {
+    await etl.close();
+  }
+});
+
+test('20 concurrent clients, one of them in a transaction, each see the published tables', async () => {
+  const expected = Number((await scalar('SELECT COUNT(*) AS n FROM songplays')).n);
+  const writer = await client();
+  await writer.query('BEGIN');
+  await writer.query('DELETE FROM songplays');
+  const readers = Array.from({ length: 20 }, async () => {
+    const c = await client();
+    try {
+      const { rows } = await c.query('SELECT COUNT(*) AS n FROM songplays s JOIN time t ON t.start_time = s.start_time WHERE s.level = $1 OR TRUE', ['free']);
+      return Number(rows[0].n);
+    } finally {
+      await c.end();
+    }
+  });
+  setTimeout(() => void writer.query('ROLLBACK').then(() => writer.end()), 100);
+  expect(await Promise.all(readers)).toEqual(Array(20).fill(expected));
+});
+
+test('a client killed mid-query, garbage bytes, a client that never reads and one that stalls in a transaction take nothing down', async () => {
+  // Killed mid-query: the socket is destroyed while a long statement runs.
+  const victim = await client();
+  const long = victim.query('SELECT SUM(i) FROM generate_series(1, 3000000) AS i').catch(() => 'killed');
+  setTimeout(() => (victim as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy(), 20);
+  expect(await long).toBe('killed');
+  // Garbage, before and after startup: the server answers with an error and closes that connection only.
+  expect((await rawConnection(Buffer.from('garbage bytes, not the protocol\n'))).toString('latin1')).toMatch(/invalid length of startup packet/);
+  const startup = Buffer.from('\0\0\0\0\0\x03\0\0user\0postgres\0\0', 'latin1');
+  startup.writeInt32BE(startup.length, 0);
+  expect((await rawConnection(Buffer.concat([startup, Buffer.from('Zxxxxxxx')]))).toString('latin1')).toMatch(/invalid frontend message type/);
+  // Never reads: a large result piles up unread, and the client is let go.
+  const deaf = await client();
+  (deaf as unknown as { connection: { stream: { pause(): void } } }).connection.stream.pause();
+  void deaf.query("SELECT repeat('x', 1000) FROM generate_series(1, 20000)").catch(() => undefined);
+  // Stalls inside a transaction holding a lock: rolled back after the idle limit, so others go on.
+  const staller = await client();
+  await staller.query('BEGIN');
+  await staller.query("INSERT INTO users (user_id, level) VALUES (999999, 'free')");
+  expect(Number((await scalar('SELECT COUNT(*) AS n FROM users WHERE user_id = 999999')).n)).toBe(0);
+  // The server and the data are fine.
+  expect(Number((await scalar('SELECT COUNT(*) AS n FROM songplays')).n)).toBeGreaterThan(0);
+  expect((await scalar('SELECT 1 AS one')).one).toBe(1);
+});
+
+const psql = '/usr/bin/psql';
+(existsSync(psql) ? test : test.skip)('psql connects as the README says', async () => {
+  // Asynchronously: the server runs in this process.
+  const { stdout } = await promisify(execFile)(psql, ['-h', '127.0.0.1', '-p', String(server.port), '-Atc', 'SELECT COUNT(*) FROM songplays'], {
+    env: { ...process.env, PGCONNECT_TIMEOUT: '10' },
+  });
+  expect(Number(stdout.trim())).toBeGreaterThan(0);
+});
