@@ -1,5 +1,4 @@
 import {
-  Aws,
   CustomResource,
   Duration,
   RemovalPolicy,
@@ -16,7 +15,8 @@ export interface StagingBucketProps {
   /**
    * IAM principal ARNs (users or roles) that may write and delete objects: the identity that runs `npm run stage`.
    * Everyone else is denied writes by the bucket policy, whatever their IAM policies say.
-   * @default - identities of this account whose IAM policies allow it (CloudFormation cannot know who deploys)
+   * @default - nobody (but the emptying function): neither synth nor CloudFormation can know who deploys, and
+   * "any identity of the account that IAM allows" is more than the stager, so staging needs the setting
    */
   readonly writerArns?: readonly string[];
 }
@@ -48,7 +48,9 @@ export class StagingBucket extends Construct {
 
     const emptier = this.emptyOnDelete();
 
-    const writers = props.writerArns && props.writerArns.length > 0 ? [...props.writerArns] : [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:*`];
+    // No writers named: the Deny covers everyone but the emptying function, so the bucket stays closed
+    // rather than open to the whole account until the user names who stages.
+    const writers = [...(props.writerArns ?? [])];
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'OnlyTheStagerWrites',

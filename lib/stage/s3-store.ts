@@ -55,7 +55,7 @@ function failure(error: unknown, action: string, uri: string, side: 'source' | '
     const advice =
       side === 'source'
         ? 'Your AWS identity needs s3:ListBucket and s3:GetObject on the source (the public udacity-dend bucket allows both to any signed-in identity).'
-        : "Only the identity that deployed the stack (or the stack's stagingWriterArn) may write to the staging bucket; run npm run stage with those credentials.";
+        : "Only the stack's stagingWriterArns may write to the staging bucket (with none set, nobody may): put \"stagingWriterArns\": \"<the IAM role or user ARN you stage with>\" in cdk.json's context and deploy (docs/deploy.md), then run npm run stage with those credentials.";
     return new StageError(`Access denied (${code}) to ${action} ${uri}. ${advice}`, { cause: error });
   }
   if (code === 'NoSuchBucket') {

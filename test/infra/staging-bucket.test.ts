@@ -99,3 +99,17 @@ test('a writer that is a session, not a role, is refused', () => {
     /stagingWriterArns 'arn:aws:sts::123456789012:assumed-role\/x\/y' is not valid: expected IAM user or role ARNs/,
   );
 });
+
+test('without stagingWriterArns nobody but the emptying function may write (not the whole account)', () => {
+  const bare = new App({ outdir: mkdtempSync(join(outdir, 'bare-')) });
+  const bareStack = new WarehouseStack(bare, 'SparkifyWarehouse', { settings: settingsFromContext(() => undefined) });
+  const bareTemplate = Template.fromStack(bareStack);
+  const emptierRole = bareStack.getLogicalId(bareStack.stagingBucket.node.findChild('EmptyOnDeleteRole').node.defaultChild as CfnElement);
+  bareTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Sid: 'OnlyTheStagerWrites', Condition: { ArnNotLike: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [emptierRole, 'Arn'] }] } } }),
+      ]),
+    },
+  });
+});

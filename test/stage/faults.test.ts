@@ -87,7 +87,7 @@ test('access denied on the source names the source and the permission, without r
 test('access denied on the target names the bucket and who may write it', async () => {
   s3.on(PutObjectCommand).rejects(serviceError('AccessDenied', 403));
   await expect(stage()).rejects.toThrow(
-    /^Access denied \(AccessDenied\) to write s3:\/\/stage-bucket\/song_data\/[0-9a-f]{16}\/part-00000\.json\. Only the identity that deployed the stack/,
+    /^Access denied \(AccessDenied\) to write s3:\/\/stage-bucket\/song_data\/[0-9a-f]{16}\/part-00000\.json\. Only the stack.s stagingWriterArns may write/,
   );
   expect(retries).toEqual([]);
 });
