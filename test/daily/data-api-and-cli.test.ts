@@ -14,6 +14,7 @@ import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { parseRunRequest, planDays, runEtl } from '../../lib/pipeline/etl-run';
 import { localLogDays, s3LogDays } from '../../lib/pipeline/log-days';
+import { formatStatus, warehouseStatus } from '../../lib/pipeline/warehouse-status';
 import { RedshiftDataApiWarehouse } from '../../lib/warehouse/redshift/redshift-warehouse';
 import { startLocalEndpoint, type LocalEndpoint } from '../data-api/local-endpoint';
 import { openTestWarehouse } from '../helpers/local-warehouse';
@@ -56,6 +57,21 @@ describe('through the local Data API endpoint', () => {
     expect(await starSnapshot(redshift)).toEqual(expected);
     const [run] = await redshift.query<{ status: string; mode: string }>('SELECT status, mode FROM etl_runs ORDER BY started_at DESC LIMIT 1');
     expect(run).toEqual({ status: 'succeeded', mode: 'day' });
+  });
+
+  test('the status npm run status prints, read through the Data API: every run, the days, no gap, the table sizes', async () => {
+    const days = (await localLogDays({ 'udacity-dend': source })(DEFAULT_SOURCES.eventsUri)).days;
+    const status = await warehouseStatus(redshift, 3);
+    expect(status.runs.map((r) => [r.mode, r.status, r.first_day === r.last_day, r.days === r.first_day])).toEqual(Array(3).fill(['day', 'succeeded', true, true]));
+    expect(status.runs[0]!.first_day).toBe(shuffled(days, 5)[0]); // the day loaded twice, last
+    expect(status.days.map((d) => d.day)).toEqual(days);
+    expect(status.gaps).toEqual([]);
+    const [plays] = await redshift.query<{ n: number }>('SELECT COUNT(*) AS n FROM songplays');
+    expect(status.tables['songplays']).toBe(Number(plays!.n));
+    expect(status.tables['etl_runs']).toBe(days.length + 1);
+    const text = formatStatus(status);
+    expect(text).toContain(`Days loaded: ${days.length} (${days[0]}…${days[days.length - 1]})\nGaps: none\n`);
+    expect(text).toMatch(new RegExp(`^ songplays\\s+│ ${Number(plays!.n).toLocaleString('en-US')}$`, 'm'));
   });
 });
 
