@@ -25,6 +25,8 @@ export interface SourceSettings {
   readonly jsonPathsUri: string;
   /** Region of the source bucket (COPY … REGION). */
   readonly region: string;
+  /** Region of the songs' bucket when it is not `region` (the staged catalogue is in the stack's region). @default region */
+  readonly songsRegion?: string;
   /** IAM_ROLE for COPY: "default" (the namespace's default role) or a role ARN. */
   readonly iamRole: string;
   /** Rows a COPY may reject before it fails (COPY … MAXERROR). */
@@ -70,6 +72,11 @@ export interface Settings<T extends TargetSettings = TargetSettings> {
   /** Why this target was chosen, for the first line of progress output. */
   readonly why: string;
   readonly sources: SourceSettings;
+  /**
+   * The stack's staging bucket, where `npm run stage` puts the compacted song catalogue; set only on Redshift
+   * when SPARKIFY_SONGS_URI does not name the songs (it wins). See lib/stage/discover.ts.
+   */
+  readonly stagingBucket?: string;
   /** Granted SELECT on every star table each time it is published; none by default. */
   readonly readers: readonly Reader[];
 }
@@ -146,7 +153,8 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
         : outputs !== undefined
           ? `the stack's outputs are in ${outputsFile}`
           : `a workgroup is given by ${workgroup.from}`;
-    return { target: redshiftTarget(flags, env, outputs, outputsFile), why, sources, readers };
+    const stagingBucket = env['SPARKIFY_SONGS_URI'] === undefined ? outputs?.stagingBucket : undefined;
+    return { target: redshiftTarget(flags, env, outputs, outputsFile), why, sources, readers, stagingBucket };
   }
 
   const source = pick(flags.source, 'SPARKIFY_SOURCE');
@@ -194,6 +202,14 @@ interface StackOutputs {
   readonly databaseName?: string;
   readonly region?: string;
   readonly roleArn?: string;
+  readonly stagingBucket?: string;
+}
+
+/** The deployed stack's outputs (SPARKIFY_CDK_OUTPUTS, else cdk-outputs.json), or undefined when there is no stack. */
+export function deployedStackOutputs(env: NodeJS.ProcessEnv = process.env): (StackOutputs & { readonly file: string }) | undefined {
+  const file = resolve(env['SPARKIFY_CDK_OUTPUTS'] ?? DEFAULT_OUTPUTS_FILE);
+  const outputs = readStackOutputs(file, env['SPARKIFY_STACK']);
+  return outputs === undefined ? undefined : { ...outputs, file };
 }
 
 /** A setting's value from its flag, else its environment variable, and which of the two gave it. */
@@ -306,6 +322,7 @@ function readStackOutputs(file: string, stackName: string | undefined): StackOut
     databaseName: text(OUTPUT_KEYS.databaseName),
     region: text(OUTPUT_KEYS.region),
     roleArn: text(OUTPUT_KEYS.roleArn),
+    stagingBucket: text(OUTPUT_KEYS.stagingBucket),
   };
 }
 

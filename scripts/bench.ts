@@ -14,6 +14,7 @@ import { type BenchReport, type EtlRun, fastest, formatMb, formatSeconds, markdo
 import { ensureGeneratedSet, runEtl, type RunnerContext } from '../lib/bench/runner';
 import { measureDaily } from '../lib/bench/daily';
 import { DEFAULT_SIZES, parseSizes } from '../lib/bench/sizes';
+import { benchStaging, stageMarkdown } from '../lib/bench/stage-bench';
 import { ensureTemplate, templatePath } from '../lib/warehouse/local/data-folder';
 
 const BENCH_DIR = join(PROJECT_ROOT, '.bench');
@@ -33,6 +34,7 @@ const program = new Command('npm run bench --')
   .option('--previous <file>', 'an earlier JSON result: print each number\'s ratio to it')
   .option('--keep', 'keep the warehouses in .bench/warehouse (deleted after measuring by default)')
   .option('--daily', 'instead: one more day (the 1M set\'s 2018-11-30, ~33,000 events) loaded with --date over each size\'s first 29 days')
+  .option('--stage', 'instead: staging the catalogue (npm run stage) from a local S3 server, and the local load before and after it')
   .option('--regenerate', 'generate the sets again (and measure the generator again) even if they exist')
   .addHelpText(
     'after',
@@ -46,7 +48,7 @@ function wholeNumber(name: string, text: string, min: number): number {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const flags = program.opts<{ sizes: string; songs: string; seed: string; repeat: string; out?: string; previous?: string; keep?: boolean; regenerate?: boolean; daily?: boolean }>();
+  const flags = program.opts<{ sizes: string; songs: string; seed: string; repeat: string; out?: string; previous?: string; keep?: boolean; regenerate?: boolean; daily?: boolean; stage?: boolean }>();
   let sizes, songs, seed, repeat, previous: BenchReport | undefined;
   try {
     sizes = parseSizes(flags.sizes);
@@ -75,6 +77,24 @@ async function main(argv: string[]): Promise<void> {
     commit: gitDescription(),
   };
   if (process.env['NODE_OPTIONS']) environment['NODE_OPTIONS'] = process.env['NODE_OPTIONS'];
+
+  if (flags.stage) {
+    // A set of 10,000 events carries the whole catalogue (--songs, 15,000 by default) as one file a song.
+    const set = await ensureGeneratedSet(ctx, join(BENCH_DIR, 'sets'), { events: 10_000, songs, seed }, flags.regenerate);
+    let result;
+    try {
+      result = await benchStaging(ctx, set.dir, join(BENCH_DIR, 'stage'));
+    } catch (e) {
+      throw e instanceof SparkifyError ? e : new SparkifyError(`The staging bench failed: ${(e as Error).message}`, 1, { cause: e });
+    }
+    const markdown = `## npm run bench -- --stage (${startedAt})\n\n${Object.entries(environment).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n${stageMarkdown(result)}`;
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(outFile, `${JSON.stringify({ version: 1, kind: 'stage', startedAt, environment, ...result }, null, 2)}\n`);
+    writeFileSync(outFile.replace(/\.json$/, '') + '.md', markdown);
+    process.stdout.write(`\n${markdown}\nWrote ${outFile}\n`);
+    if (!flags.keep) rmSync(join(BENCH_DIR, 'stage'), { recursive: true, force: true });
+    return;
+  }
 
   if (flags.daily) {
     const daySet = await ensureGeneratedSet(ctx, join(BENCH_DIR, 'sets'), { events: 1_000_000, songs, seed });

@@ -9,6 +9,7 @@ import { PUBLISH_STEP } from '../lib/pipeline/pipeline';
 import { type DayPlan, parseRunRequest, planDays, runEtl } from '../lib/pipeline/etl-run';
 import { type ListLogDays, localLogDays, s3LogDays } from '../lib/pipeline/log-days';
 import { runIdentity } from '../lib/pipeline/run-ledger';
+import { useStagedCatalogue } from '../lib/stage/discover';
 import { addWaitOptions, waitOptions } from '../lib/warehouse/local/cli';
 import { openWarehouse } from '../lib/warehouse/open';
 import { addRedshiftOptions, cancelOnInterrupt, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
@@ -77,7 +78,8 @@ void runCli(program, async () => {
     quiet?: boolean;
   }>();
   const request = parseRunRequest(flags);
-  const settings = resolveSettings(flags);
+  // On Redshift, the stack's staging bucket may hold the song catalogue compacted by npm run stage.
+  const { settings, note: stagedNote } = await useStagedCatalogue(resolveSettings(flags));
   const { target, sources } = settings;
   const staleAfterHours = Number(flags.staleAfter);
   if (!(staleAfterHours > 0)) throw new ConfigError(`--stale-after must be a number of hours above 0; got ${JSON.stringify(flags.staleAfter)}.`);
@@ -110,7 +112,7 @@ void runCli(program, async () => {
     process.stderr.write(
       target.kind === 'local'
         ? `Source: ${target.sourceDir} as ${sources.eventsUri}, ${sources.songsUri}\n`
-        : `Source: ${sources.eventsUri}, ${sources.songsUri} (IAM_ROLE ${sources.iamRole})\n`,
+        : `Source: ${sources.eventsUri}, ${sources.songsUri} (IAM_ROLE ${sources.iamRole}${stagedNote ? `; ${stagedNote}` : ''})\n`,
     );
   }
   const started = performance.now();

@@ -16,6 +16,7 @@ export const OUTPUT_KEYS = {
   region: 'Region',
   adminSecretName: 'AdminSecretName',
   psqlCommand: 'PsqlCommand',
+  stagingBucket: 'StagingBucket',
   deployedSettings: 'DeployedSettings',
 } as const;
 
@@ -32,6 +33,8 @@ export interface WarehouseOutputsProps {
   readonly region: string;
   /** ARN of the admin secret (the Data API and Secrets Manager accept an ARN wherever they take a name). */
   readonly adminSecretArn: string;
+  /** Name of the bucket `npm run stage` writes the compacted song catalogue to. */
+  readonly stagingBucketName: string;
   /** The settings the next synth checks an update against (see update-rules.ts). */
   readonly deployedSettings: DeployedSettings;
 }
@@ -65,6 +68,7 @@ export class WarehouseOutputs extends Construct {
     this.output(OUTPUT_KEYS.roleArn, props.roleArn, 'IAM role for COPY (also the namespace default: IAM_ROLE default)');
     this.output(OUTPUT_KEYS.region, props.region, 'AWS region of the warehouse');
     this.output(OUTPUT_KEYS.adminSecretName, props.adminSecretArn, 'ARN of the Secrets Manager secret with the admin user and password');
+    this.output(OUTPUT_KEYS.stagingBucket, props.stagingBucketName, 'S3 bucket of the staged song catalogue (npm run stage writes it, the ETL reads it)');
     this.output(OUTPUT_KEYS.psqlCommand, psql, 'psql connection line (needs an ingressCidr at deploy, the AWS CLI and jq)');
     this.output(OUTPUT_KEYS.deployedSettings, JSON.stringify(props.deployedSettings), 'Settings this deploy applied; the next synth checks its changes against them');
   }

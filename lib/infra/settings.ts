@@ -46,6 +46,8 @@ export interface WarehouseSettings {
   readonly allowPublicIngress: boolean;
   /** S3 buckets the warehouse's role may read (COPY sources). */
   readonly sourceBuckets: readonly string[];
+  /** IAM user or role ARNs allowed to write the staging bucket (npm run stage); `undefined`: this account's identities. */
+  readonly stagingWriterArns?: readonly string[];
   /** Spending control: the most RPU-hours per `usageLimitPeriod`, or `undefined` for no usage limit. */
   readonly usageLimitRpuHours?: number;
   /** The period `usageLimitRpuHours` counts over. */
@@ -118,6 +120,7 @@ export const SETTING_NAMES = [
   'ingressCidr',
   'allowPublicIngress',
   'sourceBuckets',
+  'stagingWriterArns',
   'usageLimitRpuHours',
   'usageLimitPeriod',
   'usageLimitBreachAction',
@@ -159,6 +162,7 @@ export function settingsFromContext(read: ContextReader): WarehouseSettings {
     ingressCidr: text('ingressCidr', given('ingressCidr')),
     allowPublicIngress: bool('allowPublicIngress', given('allowPublicIngress')) ?? DEFAULT_SETTINGS.allowPublicIngress,
     sourceBuckets: list('sourceBuckets', given('sourceBuckets')) ?? DEFAULT_SETTINGS.sourceBuckets,
+    stagingWriterArns: list('stagingWriterArns', given('stagingWriterArns')),
     usageLimitRpuHours: integer('usageLimitRpuHours', given('usageLimitRpuHours')),
     usageLimitPeriod: oneOf('usageLimitPeriod', given('usageLimitPeriod'), USAGE_LIMIT_PERIODS) ?? DEFAULT_SETTINGS.usageLimitPeriod,
     usageLimitBreachAction:
@@ -255,6 +259,11 @@ export function validateSettings(settings: WarehouseSettings): WarehouseSettings
     check('sourceBuckets', bucket, isValidBucketName(bucket),
       'S3 bucket names (3–63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit), ' +
         'comma-separated, without s3:// or a path');
+  }
+  for (const arn of s.stagingWriterArns ?? []) {
+    // aws:PrincipalArn names a role by its role ARN, never by an assumed-role session ARN.
+    check('stagingWriterArns', arn, /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/[\w+=,.@\/-]{1,512}$/.test(arn),
+      'IAM user or role ARNs (arn:aws:iam::123456789012:role/name), comma-separated; for an assumed role give the role\'s ARN, not the session\'s');
   }
   return { ...s, ingressCidr };
 }

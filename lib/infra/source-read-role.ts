@@ -5,6 +5,11 @@ import { Construct } from 'constructs';
 export interface SourceReadRoleProps {
   /** Buckets COPY reads from (names only, already validated). */
   readonly sourceBuckets: readonly string[];
+  /**
+   * More read grants for the same inline policy (the staging bucket's).
+   * @default none
+   */
+  readonly moreStatements?: readonly iam.PolicyStatement[];
 }
 
 /**
@@ -44,6 +49,7 @@ export class SourceReadRole extends Construct {
               actions: ['s3:GetObject'],
               resources: objectArns,
             }),
+            ...(props.moreStatements ?? []),
           ],
         }),
       },

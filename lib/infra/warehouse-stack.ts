@@ -6,6 +6,7 @@ import { WarehouseNetwork } from './network';
 import { WarehouseOutputs } from './outputs';
 import { DEFAULT_SETTINGS, WarehouseSettings, validateSettings } from './settings';
 import { SourceReadRole } from './source-read-role';
+import { StagingBucket } from './staging-bucket';
 import { deployedSettingsOf } from './update-rules';
 import { WarehouseUsageLimit } from './usage-limit';
 import { WarehouseWorkgroup } from './workgroup';
@@ -36,6 +37,7 @@ export class WarehouseStack extends Stack {
   readonly sourceReadRole: SourceReadRole;
   readonly namespace: WarehouseNamespace;
   readonly workgroup: WarehouseWorkgroup;
+  readonly stagingBucket: StagingBucket;
   /** The spending control, when `usageLimitRpuHours` is set. */
   readonly usageLimit?: WarehouseUsageLimit;
 
@@ -56,7 +58,12 @@ export class WarehouseStack extends Stack {
       availabilityZones: chooseAvailabilityZones(this, settings),
     });
 
-    this.sourceReadRole = new SourceReadRole(this, 'SourceReadRole', { sourceBuckets: settings.sourceBuckets });
+    this.stagingBucket = new StagingBucket(this, 'StagingBucket', { writerArns: settings.stagingWriterArns });
+    this.sourceReadRole = new SourceReadRole(this, 'SourceReadRole', {
+      sourceBuckets: settings.sourceBuckets,
+      moreStatements: this.stagingBucket.readStatements(),
+    });
+    this.stagingBucket.acknowledgeReader(this.sourceReadRole.role);
 
     this.namespace = new WarehouseNamespace(this, 'Namespace', {
       namespaceName: settings.namespaceName,
@@ -97,6 +104,7 @@ export class WarehouseStack extends Stack {
       roleArn: this.sourceReadRole.role.roleArn,
       region: this.region,
       adminSecretArn: this.namespace.adminSecretArn,
+      stagingBucketName: this.stagingBucket.bucket.bucketName,
       deployedSettings: deployedSettingsOf(settings),
     });
   }

@@ -165,6 +165,7 @@ export function copyTemplateValues(sources: SourceSettings): Record<string, stri
     songs_uri: s3UriLiteral('songs URI', sources.songsUri),
     jsonpaths_uri: s3UriLiteral('JSONPaths URI', sources.jsonPathsUri),
     region: regionLiteral('source region', sources.region),
+    songs_region: regionLiteral('songs region', sources.songsRegion ?? sources.region),
     iam_role: iamRoleLiteral('IAM role', sources.iamRole),
     max_errors: integerLiteral('max errors', sources.maxErrors, 0, 100000),
   };

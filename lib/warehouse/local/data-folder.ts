@@ -149,7 +149,7 @@ export async function acquire(dataDir: string, wait: WaitOptions, kind: 'owner' 
  * copy of the template (or initdb when no template can be made); PG_VERSION is copied last, so a copy cut
  * short is recognised as unfinished and made again.
  */
-export async function openDatabase(dataDir: string, template?: string): Promise<PGlite> {
+export async function openDatabase(dataDir: string, template?: string, onProgress?: (line: string) => void): Promise<PGlite> {
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     writeFileSync(join(dataDir, MARKER_FILE), 'A Sparkify local warehouse (PGlite). Delete the whole folder to start again.\n');
     for (const name of readdirSync(dataDir)) {
@@ -158,7 +158,7 @@ export async function openDatabase(dataDir: string, template?: string): Promise<
         rmSync(join(dataDir, name), { recursive: true, force: true });
       }
     }
-    const from = template ?? (await templateIfPossible());
+    const from = template ?? (await templateIfPossible(onProgress));
     if (from !== undefined && existsSync(join(from, 'PG_VERSION'))) {
       cpSync(from, dataDir, { recursive: true, filter: (src) => resolve(src) !== resolve(from, 'PG_VERSION') });
       cpSync(join(from, 'PG_VERSION'), join(dataDir, 'PG_VERSION'));
@@ -187,7 +187,10 @@ export async function openDatabase(dataDir: string, template?: string): Promise<
 }
 
 /** The template, made now if it is not there yet; undefined if it cannot be made (then initdb runs). */
-async function templateIfPossible(): Promise<string | undefined> {
+async function templateIfPossible(onProgress?: (line: string) => void): Promise<string | undefined> {
+  if (!existsSync(join(templatePath(), 'PG_VERSION'))) {
+    onProgress?.(`making the empty-database template in ${templatePath()} (once per checkout: a few seconds)`);
+  }
   try {
     await ensureTemplate();
     return templatePath();

@@ -135,7 +135,7 @@ export class LocalWarehouse implements Warehouse {
         const owner = await acquire(dataDir, wait);
         if ('lock' in owner) {
           locks.push(owner.lock);
-          const db = await openDatabase(dataDir, options.template);
+          const db = await openDatabase(dataDir, options.template, options.onProgress);
           return await LocalWarehouse.#ready(db, options, locks);
         }
         const { host, port } = owner.served.serving;
