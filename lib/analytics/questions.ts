@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors';
 import { readSql } from '../pipeline/sql-files';
-import type { Row } from '../warehouse/warehouse';
+import type { Row, SqlValue } from '../warehouse/warehouse';
 import { capitalised, count, extremes, hourSpan, howMany, isTrue, list, monthName, ordinal, pct, tiesBeyondCut, userName } from './wording';
 
 /** A bar chart of the rows: one bar (or one stacked segment) per series and row. */
@@ -199,13 +199,13 @@ export const QUESTIONS: readonly Question[] = [
   },
   {
     name: 'plays_by_weekday',
-    answer: (rows) => busiest(rows, (r) => String(r['weekday_name']), 'weekday'),
-    chart: { category: (r) => String(r['weekday_name']).slice(0, 3), series: [{ column: 'plays', name: 'plays' }] },
+    answer: (rows) => busiestPerDay(rows, (r) => String(r['weekday_name']), 'weekdays'),
+    chart: { category: (r) => String(r['weekday_name']).slice(0, 3), series: [{ column: 'plays_per_day', name: 'plays a day' }] },
   },
   {
     name: 'plays_by_hour',
-    answer: (rows) => busiest(rows, (r) => `${hourSpan(r['hour'])} UTC`, 'hour'),
-    chart: { category: (r) => `${String(r['hour']).padStart(2, '0')}:00`, series: [{ column: 'plays', name: 'plays' }] },
+    answer: (rows) => busiestPerDay(rows, (r) => `${hourSpan(r['hour'])} UTC`, 'hours'),
+    chart: { category: (r) => `${String(r['hour']).padStart(2, '0')}:00`, series: [{ column: 'plays_per_day', name: 'plays a day' }] },
   },
 ];
 
@@ -228,6 +228,25 @@ function busiest(rows: readonly Row[], label: (row: Row) => string, unit: string
   if (full.length === 1) return `Only ${label(full[0]!)} is covered in full, with ${count(full[0]!['plays'])} plays.${leftOut}`;
   const { most, fewest } = extremes(full, 'plays');
   return `The busiest ${unit} is ${label(most)} with ${count(most['plays'])} plays; the quietest is ${label(fewest)} with ${count(fewest['plays'])}.${leftOut}`;
+}
+
+/**
+ * Weekdays and clock hours recur, and the data covers some more often than others (five Fridays but four
+ * Mondays in a month; the first and last day in part): they are compared by plays per day covered
+ * (`plays_per_day`, over `days`), and the answer says so when the coverage differs.
+ */
+function busiestPerDay(rows: readonly Row[], label: (row: Row) => string, units: string): string {
+  // A rate keeps its tenth (18.0 plays a day); days show what they are (4, 4.13).
+  const number = (value: SqlValue | undefined, min: number, max: number) => Number(value).toLocaleString('en-US', { minimumFractionDigits: min, maximumFractionDigits: max });
+  const rate = (row: Row) => `${number(row['plays_per_day'], 1, 1)} plays a day (${count(row['plays'])} over ${number(row['days'], 0, 2)} days)`;
+  if (rows.length === 1) return `All ${count(rows[0]!['plays'])} plays fall in ${label(rows[0]!)}.`;
+  const { most, fewest } = extremes(rows, 'plays_per_day');
+  const days = rows.map((r) => Number(r['days']));
+  const unequal =
+    Math.min(...days) === Math.max(...days)
+      ? ''
+      : ` The data covers ${units} unequally (from ${number(Math.min(...days), 0, 2)} to ${number(Math.max(...days), 0, 2)} days each), so each is compared per day covered.`;
+  return `The busiest ${units.slice(0, -1)} is ${label(most)} with ${rate(most)}; the quietest is ${label(fewest)} with ${rate(fewest)}.${unequal}`;
 }
 
 /** How many of a top list the catalogue knows, by whether the catalogue id is set. */

@@ -3,7 +3,6 @@
  * API uses for its type (longValue for integers, doubleValue for floats, booleanValue, isNull; stringValue
  * for decimals, dates, timestamps and text), and a ColumnMetadata per column named with Redshift's type names.
  */
-import type { Row } from '../warehouse/warehouse';
 
 export interface ResultColumn {
   readonly name: string;
@@ -59,9 +58,9 @@ export function columnMetadata(columns: readonly ResultColumn[]): Record<string,
   });
 }
 
-export function encodeRecords(rows: readonly Row[], columns: readonly ResultColumn[]): Record<string, unknown>[][] {
+export function encodeRecords(rows: readonly (readonly unknown[])[], columns: readonly ResultColumn[]): Record<string, unknown>[][] {
   const kinds = columns.map((c) => typeOf(c).kind);
-  return rows.map((row) => columns.map((column, i) => encodeValue(row[column.name], kinds[i]!)));
+  return rows.map((row) => columns.map((_, i) => encodeValue(row[i], kinds[i]!)));
 }
 
 function encodeValue(value: unknown, kind: Kind): Record<string, unknown> {

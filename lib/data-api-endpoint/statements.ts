@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { LoadError } from '../errors';
-import type { Row, Statement } from '../warehouse/warehouse';
+import { LoadError, StatementError } from '../errors';
+import type { Statement } from '../warehouse/warehouse';
 import { notFound, validation } from './exceptions';
 import type { ResultColumn } from './records';
 import type { LocalWarehouse, StatementOutcome } from '../warehouse/local/local-warehouse';
@@ -33,7 +33,7 @@ export interface SubStatement {
   resultRows: number;
   /** For a COPY, the local warehouse's load id (sys_load_error_detail's query_id); 0 for anything else. */
   queryId: number;
-  result?: { readonly rows: readonly Row[]; readonly columns: readonly ResultColumn[] };
+  result?: { readonly rows: readonly (readonly unknown[])[]; readonly columns: readonly ResultColumn[] };
 }
 
 /** What ExecuteStatement or BatchExecuteStatement asked for. */
@@ -78,7 +78,7 @@ export interface RunFaults {
 const MAX_RESULT_BYTES = 100 * 1024 * 1024;
 
 /** A result's size, as near as its JSON text tells. */
-function resultBytes(rows: readonly Row[]): number {
+function resultBytes(rows: readonly (readonly unknown[])[]): number {
   let bytes = 0;
   for (const row of rows) bytes += Buffer.byteLength(JSON.stringify(row));
   return bytes;
@@ -289,5 +289,9 @@ function finish(sub: SubStatement, outcome: StatementOutcome, copyRows: 'zero' |
 function errorText(e: unknown): string {
   const cause = e instanceof Error && !(e instanceof InjectedFailure) && e.cause instanceof Error ? e.cause : e;
   const message = cause instanceof Error ? cause.message : String(cause);
-  return /^(ERROR|FATAL):/.test(message) ? message : `ERROR: ${message}`;
+  const text = /^(ERROR|FATAL):/.test(message) ? message : `ERROR: ${message}`;
+  // Where the error is in the statement as sent, on a line of its own as Postgres clients print it
+  // ("Position: 8"); the Redshift warehouse's error reader turns it back into a caret. The real service's
+  // wording here is not verified (docs/data-api-endpoint.md).
+  return e instanceof StatementError && e.position !== undefined ? `${text}\n  Position: ${e.position}` : text;
 }

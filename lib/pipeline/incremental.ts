@@ -11,11 +11,11 @@
  * keeps. SQL: sql/incremental/; why delete-and-insert and not MERGE: docs/daily-loads.md.
  */
 import type { Reader, SourceSettings } from '../config';
-import { LoadError, QualityCheckError, SparkifyError } from '../errors';
+import { LoadError, SparkifyError } from '../errors';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { dayParams, dayUri } from './days';
 import { copyTemplateValues, type LoadRejectRow, loadRejects } from './pipeline';
-import { type Progress, type StepResult, silentProgress } from './progress';
+import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { existingTables } from './run-ledger';
 import { publishStatements } from './publish';
@@ -39,27 +39,6 @@ export interface DayLoadResult {
   /** Rows COPY loaded into staging_events, and rows the day gives each star table. */
   readonly rows: Readonly<Record<string, number>>;
   readonly ms: number;
-}
-
-/** A step runner that times each step and tells the progress. */
-function stepper(progress: Progress, steps: StepResult[]) {
-  return async <T>(name: string, work: () => Promise<T>, describe: (r: T) => Omit<StepResult, 'step' | 'ms'> = () => ({})) => {
-    progress.start(name);
-    const t0 = performance.now();
-    let value: T;
-    try {
-      value = await work();
-    } catch (e) {
-      // The step is named on the error (for --json) and marked failed, never ticked off.
-      if (e instanceof SparkifyError) e.step ??= name;
-      progress.failed?.({ step: name, ms: Math.round(performance.now() - t0), detail: e instanceof QualityCheckError ? 'tests failed' : 'failed' });
-      throw e;
-    }
-    const result: StepResult = { step: name, ms: Math.round(performance.now() - t0), ...describe(value) };
-    steps.push(result);
-    progress.done(result);
-    return value;
-  };
 }
 
 /** A check step's work: its tests, failing the step itself when one fails (so it is marked failed, not ticked). */

@@ -7,11 +7,10 @@
  *
  * A run that fails anywhere before the publish leaves the previous star tables exactly as they were.
  */
-import { QualityCheckError, SparkifyError } from '../errors';
 import type { Reader, SourceSettings } from '../config';
 import { iamRoleLiteral, integerLiteral, quoteLiteral, regionLiteral, s3UriLiteral } from '../sql-literals';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
-import { type Progress, type StepResult, silentProgress } from './progress';
+import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { loadStaging, type LoadRejectRow } from './load-staging';
 import { assertReplaceable, publishStatements } from './publish';
@@ -59,23 +58,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   const rejected: LoadRejectRow[] = [];
   const started = performance.now();
 
-  const step = async <T>(name: string, work: () => Promise<T>, describe: (r: T) => Omit<StepResult, 'step' | 'ms'> = () => ({})) => {
-    progress.start(name);
-    const t0 = performance.now();
-    let value: T;
-    try {
-      value = await work();
-    } catch (e) {
-      // The step is named on the error (for --json) and marked failed, never ticked off.
-      if (e instanceof SparkifyError) e.step ??= name;
-      progress.failed?.({ step: name, ms: Math.round(performance.now() - t0), detail: e instanceof QualityCheckError ? 'tests failed' : 'failed' });
-      throw e;
-    }
-    const result: StepResult = { step: name, ms: Math.round(performance.now() - t0), ...describe(value) };
-    steps.push(result);
-    progress.done(result);
-    return value;
-  };
+  const step = stepper(progress, steps);
 
   // Views over the star tables and tables owned by another identity would make a DROP fail midway: refuse first.
   if (!options.replaceableChecked) await step('check the tables can be replaced', () => assertReplaceable(warehouse));

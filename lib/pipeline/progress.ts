@@ -1,3 +1,5 @@
+import { QualityCheckError, SparkifyError } from '../errors';
+
 /** How the pipeline tells its caller what it is doing; the scripts print it, tests collect it. */
 
 export interface StepResult {
@@ -21,3 +23,24 @@ export interface Progress {
 }
 
 export const silentProgress: Progress = { start() {}, done() {}, failed() {}, warn() {} };
+
+/** A step runner that times each step and tells the progress. */
+export function stepper(progress: Progress, steps: StepResult[]) {
+  return async <T>(name: string, work: () => Promise<T>, describe: (r: T) => Omit<StepResult, 'step' | 'ms'> = () => ({})) => {
+    progress.start(name);
+    const t0 = performance.now();
+    let value: T;
+    try {
+      value = await work();
+    } catch (e) {
+      // The step is named on the error (for --json) and marked failed, never ticked off.
+      if (e instanceof SparkifyError) e.step ??= name;
+      progress.failed?.({ step: name, ms: Math.round(performance.now() - t0), detail: e instanceof QualityCheckError ? 'tests failed' : 'failed' });
+      throw e;
+    }
+    const result: StepResult = { step: name, ms: Math.round(performance.now() - t0), ...describe(value) };
+    steps.push(result);
+    progress.done(result);
+    return value;
+  };
+}

@@ -239,13 +239,24 @@ describe('the analytics questions on the bundled sample', () => {
     expect([...partialDays].sort((a, b) => a - b)).toEqual([1, 30]);
     expect(rowsOf('plays_by_week').filter((r) => r['partial']).map((r) => r['week'])).toEqual([44, 48]);
     const names = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+    // Weekdays and hours are compared per day covered. Counted by hand from the calendar: the span runs from
+    // Thursday 1 November 21:00 to Friday 30 November 20:00, so Thursdays cover 4 days and 3 hours (4.13),
+    // Fridays 4 days and 20 hours (4.83), the others 4 days; 20:00 occurs 28 times, every other hour 29.
+    const weekdayDays: Record<number, number> = { 0: 4, 1: 4, 2: 4, 3: 4, 4: 4.13, 5: 4.83, 6: 4 };
+    const weekdayHours: Record<number, number> = { 0: 96, 1: 96, 2: 96, 3: 96, 4: 99, 5: 116, 6: 96 };
+    const tenths = (value: number) => Math.round(value * 10) / 10;
     expect(rowsOf('plays_by_weekday')).toEqual(
       byNumber(volume((c) => (c.weekday + 6) % 7)).map(([mondayFirst, n]) => {
         const weekday = (Number(mondayFirst) + 1) % 7;
-        return { weekday, weekday_name: names[weekday], plays: n };
+        return { weekday, weekday_name: names[weekday], plays: n, days: weekdayDays[weekday], plays_per_day: tenths((n * 24) / weekdayHours[weekday]!) };
       }),
     );
-    expect(rowsOf('plays_by_hour')).toEqual(byNumber(volume((c) => c.hour)).map(([hour, n]) => ({ hour: Number(hour), plays: n })));
+    expect(rowsOf('plays_by_hour')).toEqual(
+      byNumber(volume((c) => c.hour)).map(([hour, n]) => {
+        const days = Number(hour) === 20 ? 28 : 29;
+        return { hour: Number(hour), plays: n, days, plays_per_day: tenths(n / days) };
+      }),
+    );
     // The sample is November 2018: weeks 44 (from Monday 29 October) to 48.
     expect(rowsOf('plays_by_week').map((r) => r['week'])).toEqual([44, 45, 46, 47, 48]);
   });

@@ -117,7 +117,7 @@ describe('the protocol', () => {
     );
     const description = await ended(local.client, Id!);
     expect(description.Status).toBe('FAILED');
-    expect(description.Error).toBe('ERROR: relation "no_such_table" does not exist');
+    expect(description.Error).toBe('ERROR: relation "no_such_table" does not exist\n  Position: 13');
     expect(description.SubStatements!.map((s) => s.Status)).toEqual(['FINISHED', 'FAILED', 'ABORTED']);
     expect(description.SubStatements![1]!.Error).toBe(description.Error);
     expect(await local.db.warehouse.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'doomed'")).toEqual([{ n: 0 }]);

@@ -128,6 +128,14 @@ export function analyticsAnswers(star: StarTables, topN = 10): Record<string, An
   const times = songplays.map((p) => epoch(p['start_time']!));
   const span = times.length === 0 ? { starts: 0, ends: 0 } : { starts: Math.floor(Math.min(...times) / HOUR) * HOUR, ends: (Math.floor(Math.max(...times) / HOUR) + 1) * HOUR };
   const partial = (from: number, to: number) => from < span.starts || to > span.ends;
+  // Each hour of the span, walked one by one: how many of each weekday's and each clock hour's the data covers.
+  const coveredHours = { weekday: Array<number>(7).fill(0), hour: Array<number>(24).fill(0) };
+  for (let at = span.starts; at < span.ends; at += HOUR) {
+    coveredHours.weekday[new Date(at).getUTCDay()]! += 1;
+    coveredHours.hour[new Date(at).getUTCHours()]! += 1;
+  }
+  /** Half away from zero, as ROUND on a NUMERIC does. */
+  const round = (value: number, digits: number) => Math.sign(value) * (Math.round(Math.abs(value) * 10 ** digits + 1e-9) / 10 ** digits);
   const partialDays = new Set(
     [...new Set(times.map((t) => Math.floor(t / DAY) * DAY))].filter((from) => partial(from, from + DAY)).map((from) => new Date(from).getUTCDate()),
   );
@@ -206,7 +214,13 @@ export function analyticsAnswers(star: StarTables, topN = 10): Record<string, An
     plays_by_weekday: orderBy(
       volume(['weekday'], (t) => ({ weekday_name: weekdayNames[Number(t['weekday'])]! })),
       [(r) => (Number(r['weekday']) + 6) % 7],
-    ),
-    plays_by_hour: orderBy(volume(['hour']), [(r) => r['hour']!]),
+    ).map((r) => {
+      const hours = coveredHours.weekday[Number(r['weekday'])]!;
+      return { ...r, days: round(hours / 24, 2), plays_per_day: round((Number(r['plays']) * 24) / hours, 1) };
+    }),
+    plays_by_hour: orderBy(volume(['hour']), [(r) => r['hour']!]).map((r) => {
+      const days = coveredHours.hour[Number(r['hour'])]!;
+      return { ...r, days, plays_per_day: round(Number(r['plays']) / days, 1) };
+    }),
   };
 }

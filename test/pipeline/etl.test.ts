@@ -214,27 +214,35 @@ describe('the ETL on the bundled sample', () => {
     expect(await snapshot(db.warehouse)).toEqual(first);
   });
 
-  describe('a failing run leaves the previous, complete star tables untouched', () => {
+  describe('a failing run, --fresh or not, leaves the previous, complete star tables untouched', () => {
     let source: string;
     let mounted: TestWarehouse;
     let before: Awaited<ReturnType<typeof snapshot>>;
-    beforeEach(async () => {
+    let cleanLog: string;
+    // One load for all the cases: each breaks the source, and each failing run must leave the warehouse as
+    // it was (which each asserts), so the next case starts from the same tables once the source is restored.
+    beforeAll(async () => {
       source = sampleCopy();
+      cleanLog = readFileSync(firstLogFile(source), 'utf8');
       mounted = await openTestWarehouse({ 'udacity-dend': source });
       await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES });
       before = await snapshot(mounted.warehouse);
     });
-    afterEach(async () => {
+    afterEach(() => writeFileSync(firstLogFile(source), cleanLog));
+    afterAll(async () => {
       await mounted.dispose();
       rmSync(source, { recursive: true, force: true });
     });
 
     test('when a load rejects a row', async () => {
       appendFileSync(firstLogFile(source), '\n{"userId": "not a number", "page": "NextSong", "ts": 1541105830796}\n');
-      const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LoadError);
-      expect((error as LoadError).message).toMatch(/2018-11-01-events\.json line \d+, column user_id: Invalid digit/);
-      expect(await snapshot(mounted.warehouse)).toEqual(before);
+      // --fresh too: it drops only leftovers, never the published tables before the new ones are ready.
+      for (const fresh of [false, true]) {
+        const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES, fresh }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(LoadError);
+        expect((error as LoadError).message).toMatch(/2018-11-01-events\.json line \d+, column user_id: Invalid digit/);
+        expect(await snapshot(mounted.warehouse)).toEqual(before);
+      }
     });
 
     test('when a data test fails after the build', async () => {
@@ -242,11 +250,13 @@ describe('the ETL on the bundled sample', () => {
       const file = firstLogFile(source);
       const nextSong = readFileSync(file, 'utf8').split('\n').find((l) => l.includes('"NextSong"'))!;
       appendFileSync(file, `\n${nextSong}\n`);
-      const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(QualityCheckError);
-      expect((error as Error).message).toMatch(/songplays: unique songplay_id \(1 failing\)/);
-      expect(await snapshot(mounted.warehouse)).toEqual(before);
-      expect(await mounted.warehouse.query('SELECT COUNT(*) AS n FROM songplays_next')).toEqual([{ n: plays.length + 1 }]);
+      for (const fresh of [false, true]) {
+        const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES, fresh }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(QualityCheckError);
+        expect((error as Error).message).toMatch(/songplays: unique songplay_id \(1 failing\)/);
+        expect(await snapshot(mounted.warehouse)).toEqual(before);
+        expect(await mounted.warehouse.query('SELECT COUNT(*) AS n FROM songplays_next')).toEqual([{ n: plays.length + 1 }]);
+      }
     });
   });
 });

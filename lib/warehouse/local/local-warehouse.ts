@@ -51,9 +51,12 @@ export interface LocalWarehouseOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-/** A statement's result with, for one that returns rows (even none), the rows and their columns' Postgres types. */
+/**
+ * A statement's result with, for one that returns rows (even none), the rows (arrays in column order, so two
+ * columns of one name stay apart) and their columns' Postgres types.
+ */
 export interface StatementOutcome extends StatementResult {
-  readonly result?: { readonly rows: Row[]; readonly fields: readonly { readonly name: string; readonly dataTypeID: number }[] };
+  readonly result?: { readonly rows: readonly (readonly unknown[])[]; readonly fields: readonly { readonly name: string; readonly dataTypeID: number }[] };
 }
 
 /**
@@ -288,7 +291,7 @@ export class LocalWarehouse implements Warehouse {
     }
     const { text, values } = bindParameters(translate(statement.sql), statement.params, statement.sql);
     try {
-      const result = await executor.query<Row>(text, values);
+      const result = await executor.query<unknown[]>(text, values, { rowMode: 'array' });
       const rowsAffected = result.affectedRows ?? 0;
       return result.fields.length > 0 ? { rowsAffected, result: { rows: result.rows, fields: result.fields } } : { rowsAffected };
     } catch (e) {
