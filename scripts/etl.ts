@@ -33,6 +33,7 @@ addWaitOptions(addRedshiftOptions(program))
   .option('--reload-catalogue', 'with --date/--from/--to: load the song files again first (a daily load reuses the last ones)')
   .option('--full-refresh', 'rebuild everything from all the logs and the catalogue (what a run without date flags does)')
   .option('--fresh', 'drop the staging and unpublished build tables first (full runs; the published tables stay until the new ones replace them, and the etl_runs ledger is kept)')
+  .option('--stale-after <hours>', "Redshift: a run refuses to start while another is loading, unless that one's etl_runs row has said 'running' for this many hours (it was killed)", '6')
   .option('--json', 'print a machine-readable summary on stdout')
   .option('--quiet', 'print no progress')
   .addHelpText(
@@ -71,6 +72,7 @@ void runCli(program, async () => {
     strict?: boolean;
     reloadCatalogue?: boolean;
     fullRefresh?: boolean;
+    staleAfter: string;
     wait?: string | boolean;
     json?: boolean;
     quiet?: boolean;
@@ -79,6 +81,8 @@ void runCli(program, async () => {
   // On Redshift, the stack's staging bucket may hold the song catalogue compacted by npm run stage.
   const { settings, note: stagedNote } = await useStagedCatalogue(resolveSettings(flags));
   const { target, sources } = settings;
+  const staleAfterHours = Number(flags.staleAfter);
+  if (!(staleAfterHours > 0)) throw new ConfigError(`--stale-after must be a number of hours above 0; got ${JSON.stringify(flags.staleAfter)}.`);
   if (request.mode !== 'full' && flags.fresh) throw new ConfigError('--fresh drops every table: it goes with a full run, not with --date or --from/--to.');
   // What is published so far: what an interrupt leaves behind depends on it.
   let published = false;
@@ -134,6 +138,7 @@ void runCli(program, async () => {
       fresh: flags.fresh,
       progress,
       readers: settings.readers,
+      staleAfterHours: target.kind === 'redshift' ? staleAfterHours : undefined,
       target: target.kind === 'local' ? `local ${target.dataDir}` : `redshift ${target.workgroupName}/${target.database}`,
       runBy: await runIdentity(warehouse),
       onDay: (day, i, of) => {

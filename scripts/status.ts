@@ -1,9 +1,9 @@
 /** npm run status — the warehouse's last ETL runs, the days it holds and the gaps, and its table sizes. */
 import { Command } from 'commander';
-import { formatTable, runCli } from '../lib/cli';
+import { runCli } from '../lib/cli';
 import { type Flags, resolveSettings } from '../lib/config';
 import { ConfigError } from '../lib/errors';
-import { spans, warehouseStatus } from '../lib/pipeline/warehouse-status';
+import { formatStatus, warehouseStatus } from '../lib/pipeline/warehouse-status';
 import { openForReading } from '../lib/warehouse/open';
 import { addRedshiftOptions, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/redshift/cli';
 
@@ -38,43 +38,5 @@ void runCli(program, async () => {
     process.stdout.write(`${JSON.stringify({ target, warehouse: warehouse.description, ...status }, null, 2)}\n`);
     return;
   }
-  const out = process.stdout;
-  out.write(`Target: ${warehouse.description} (${settings.why})\n\n`);
-  out.write(`Last runs (newest first):\n`);
-  out.write(
-    status.runs.length === 0
-      ? '  none recorded (no run has written etl_runs yet)\n'
-      : `${formatTable(
-          status.runs.map((r) => ({
-            started: r.started_at,
-            mode: r.mode,
-            days: r.mode === 'full' ? 'all' : r.first_day === r.last_day ? r.first_day : `${r.first_day}…${r.last_day}`,
-            status: r.status,
-            seconds: r.ended_at === null ? '' : ((Date.parse(`${r.ended_at}Z`) - Date.parse(`${r.started_at}Z`)) / 1000).toFixed(1),
-            events: rowsOf(r.rows_loaded, 'staging_events'),
-            plays: rowsOf(r.rows_loaded, 'songplays'),
-            rejected: Object.values(parsed(r.rows_rejected)).reduce((a, b) => a + b, 0),
-            by: r.run_by,
-            message: (r.message ?? '').length > 60 ? `${r.message!.slice(0, 59)}…` : (r.message ?? ''),
-          })),
-        )}\n`,
-  );
-  out.write(`\nDays loaded: ${status.days.length === 0 ? 'none' : `${status.days.length} (${spans(status.days.map((d) => d.day)).join(', ')})`}\n`);
-  out.write(`Gaps: ${status.gaps.length === 0 ? 'none' : status.gaps.map(([a, b]) => (a === b ? a : `${a}…${b}`)).join(', ')}\n\n`);
-  const tables = Object.entries(status.tables).map(([table, n]) => ({ table, rows: n.toLocaleString('en-US') }));
-  out.write(tables.length === 0 ? 'Tables: none yet (run npm run etl)\n' : `${formatTable(tables)}\n`);
+  process.stdout.write(`Target: ${warehouse.description} (${settings.why})\n\n${formatStatus(status)}`);
 });
-
-/** The rows per table a ledger row holds (JSON), or none. */
-function parsed(json: string | null): Record<string, number> {
-  try {
-    return json === null ? {} : (JSON.parse(json) as Record<string, number>);
-  } catch {
-    return {};
-  }
-}
-
-function rowsOf(json: string | null, table: string): string {
-  const n = parsed(json)[table];
-  return n === undefined ? '' : n.toLocaleString('en-US');
-}

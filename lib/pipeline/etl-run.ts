@@ -111,6 +111,12 @@ export interface EtlRunOptions {
    * @default none
    */
   readonly readers?: readonly Reader[];
+  /**
+   * Refuse to start while another run is loading the warehouse, unless its 'running' row is older than this
+   * many hours (run-ledger.ts). For Redshift; the local warehouse's folder lock already keeps runs apart.
+   * @default no check
+   */
+  readonly staleAfterHours?: number;
 }
 
 export interface EtlRunSummary {
@@ -138,6 +144,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     lastDay: dated?.to,
     target: options.target,
     runBy: options.runBy,
+    staleAfterHours: options.staleAfterHours,
   });
   const rowsLoaded: Record<string, number> = {};
   const rowsRejected: Record<string, number> = {};

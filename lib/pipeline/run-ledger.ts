@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
+import { SparkifyError } from '../errors';
 import type { Row, Warehouse } from '../warehouse/warehouse';
 import { statementsOf } from './sql-files';
 
@@ -67,20 +68,46 @@ export class RunRecord {
   /** Writes the run's row (status running) and returns the record to finish it with. */
   static async start(
     warehouse: Warehouse,
-    run: { readonly mode: RunMode; readonly firstDay?: string; readonly lastDay?: string; readonly target: string; readonly runBy: string },
+    run: {
+      readonly mode: RunMode;
+      readonly firstDay?: string;
+      readonly lastDay?: string;
+      readonly target: string;
+      readonly runBy: string;
+      /**
+       * Refuse to start while another run is loading this warehouse (a 'running' row younger than this many
+       * hours; an older one was killed before it could record its end). Undefined where something else already
+       * keeps runs apart (the local warehouse's folder lock), so that the row of a killed run does not block.
+       */
+      readonly staleAfterHours?: number;
+    },
   ): Promise<RunRecord> {
     await ensureLedger(warehouse);
     const record = new RunRecord(warehouse);
+    const now = new Date();
     const params = {
       run_id: record.runId,
       mode: run.mode,
       first_day: run.firstDay ?? null,
       last_day: run.lastDay ?? null,
-      started_at: timestamp(),
+      started_at: timestamp(now),
       target: run.target,
       run_by: run.runBy,
     };
-    await warehouse.run(statementsOf('ledger/start_run.sql').map((sql) => ({ sql, params, label: 'record the run in etl_runs' })));
+    if (run.staleAfterHours === undefined) {
+      await warehouse.run(statementsOf('ledger/start_run.sql').map((sql) => ({ sql, params, label: 'record the run in etl_runs' })));
+      return record;
+    }
+    const claim = { ...params, stale_before: timestamp(new Date(now.getTime() - run.staleAfterHours * 3_600_000)) };
+    await warehouse.run(
+      statementsOf('ledger/claim_run.sql').map((sql) => ({ sql, params: claim, label: 'record the run in etl_runs (no other run loading)' })),
+      { transaction: true },
+    );
+    if ((await warehouse.query('SELECT run_id FROM etl_runs WHERE run_id = :run_id', { run_id: record.runId })).length === 0) {
+      const [sql] = statementsOf('ledger/running_runs.sql');
+      const [other] = await warehouse.query<LedgerRow & Row>(sql!, { stale_before: claim.stale_before });
+      throw new RunInProgressError(other, run.staleAfterHours);
+    }
     return record;
   }
 
@@ -119,7 +146,24 @@ export async function existingTables(warehouse: Warehouse, tables: readonly stri
   return new Set(rows.map((r) => String(r.table_name).trim()));
 }
 
-/** Now, as a TIMESTAMP literal Redshift and Postgres both read (UTC, milliseconds). */
-function timestamp(): string {
-  return new Date().toISOString().replace('T', ' ').replace('Z', '');
+/** A time (now by default) as a TIMESTAMP literal Redshift and Postgres both read (UTC, milliseconds). */
+function timestamp(at = new Date()): string {
+  return at.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Another run is loading the warehouse: this one did not start (exit code 1), and says which run and what to do. */
+export class RunInProgressError extends SparkifyError {
+  constructor(other: LedgerRow | undefined, staleAfterHours: number) {
+    const which =
+      other === undefined
+        ? 'another run'
+        : `run ${other.run_id} (${other.mode}${other.first_day === null ? '' : ` ${other.first_day === other.last_day ? other.first_day : `${other.first_day}…${other.last_day}`}`}, ` +
+          `started ${other.started_at} UTC by ${other.run_by})`;
+    super(
+      `Not started: ${which} is loading this warehouse, and two runs at once would share its staging and *_day tables. ` +
+        `Wait for it to end (npm run status shows it). If its process is gone (killed before it could record its end), ` +
+        `mark it with npm run query -- "UPDATE etl_runs SET status = 'failed', ended_at = GETDATE(), message = 'killed' ` +
+        `WHERE run_id = '${other?.run_id ?? '<run_id>'}'", or it stops blocking once it is ${staleAfterHours} hours old (--stale-after).`,
+    );
+  }
 }

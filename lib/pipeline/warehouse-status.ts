@@ -2,6 +2,7 @@
  * What `npm run status` reports about a warehouse: its last runs (etl_runs), the days its star schema holds
  * and the gaps between them (loaded_days), and the size of every table the pipeline owns. Reads only.
  */
+import { formatRecords as formatTable } from '../format/result-table';
 import type { Warehouse } from '../warehouse/warehouse';
 import { gaps } from './days';
 import { existingTables, type LedgerRow, lastRuns } from './run-ledger';
@@ -59,4 +60,46 @@ export function spans(days: readonly string[]): string[] {
   }
   flush();
   return out;
+}
+
+/** The status as `npm run status` prints it (after the target line): the runs, the days and gaps, the tables. */
+export function formatStatus(status: WarehouseStatus): string {
+  const runs =
+    status.runs.length === 0
+      ? '  none recorded (no run has written etl_runs yet)'
+      : formatTable(
+          status.runs.map((r) => ({
+            started: r.started_at,
+            mode: r.mode,
+            days: r.mode === 'full' ? 'all' : r.first_day === r.last_day ? r.first_day : `${r.first_day}…${r.last_day}`,
+            status: r.status,
+            seconds: r.ended_at === null ? '' : ((Date.parse(`${r.ended_at}Z`) - Date.parse(`${r.started_at}Z`)) / 1000).toFixed(1),
+            events: rowsOf(r.rows_loaded, 'staging_events'),
+            plays: rowsOf(r.rows_loaded, 'songplays'),
+            rejected: Object.values(parsed(r.rows_rejected)).reduce((a, b) => a + b, 0),
+            by: r.run_by,
+            message: (r.message ?? '').length > 60 ? `${r.message!.slice(0, 59)}…` : (r.message ?? ''),
+          })),
+        );
+  const days = status.days.length === 0 ? 'none' : `${status.days.length} (${spans(status.days.map((d) => d.day)).join(', ')})`;
+  const gapList = status.gaps.length === 0 ? 'none' : status.gaps.map(([a, b]) => (a === b ? a : `${a}…${b}`)).join(', ');
+  const tables = Object.entries(status.tables).map(([table, n]) => ({ table, rows: n.toLocaleString('en-US') }));
+  return (
+    `Last runs (newest first):\n${runs}\n\nDays loaded: ${days}\nGaps: ${gapList}\n\n` +
+    `${tables.length === 0 ? 'Tables: none yet (run npm run etl)' : formatTable(tables)}\n`
+  );
+}
+
+/** The rows per table a ledger row holds (JSON), or none. */
+function parsed(json: string | null): Record<string, number> {
+  try {
+    return json === null ? {} : (JSON.parse(json) as Record<string, number>);
+  } catch {
+    return {};
+  }
+}
+
+function rowsOf(json: string | null, table: string): string {
+  const n = parsed(json)[table];
+  return n === undefined ? '' : n.toLocaleString('en-US');
 }

@@ -14,6 +14,8 @@ import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { parseRunRequest, planDays, runEtl } from '../../lib/pipeline/etl-run';
 import { localLogDays, s3LogDays } from '../../lib/pipeline/log-days';
+import { RunInProgressError } from '../../lib/pipeline/run-ledger';
+import { formatStatus, warehouseStatus } from '../../lib/pipeline/warehouse-status';
 import { RedshiftDataApiWarehouse } from '../../lib/warehouse/redshift/redshift-warehouse';
 import { startLocalEndpoint, type LocalEndpoint } from '../data-api/local-endpoint';
 import { openTestWarehouse } from '../helpers/local-warehouse';
@@ -56,6 +58,44 @@ describe('through the local Data API endpoint', () => {
     expect(await starSnapshot(redshift)).toEqual(expected);
     const [run] = await redshift.query<{ status: string; mode: string }>('SELECT status, mode FROM etl_runs ORDER BY started_at DESC LIMIT 1');
     expect(run).toEqual({ status: 'succeeded', mode: 'day' });
+  });
+
+  test('the status npm run status prints, read through the Data API: every run, the days, no gap, the table sizes', async () => {
+    const days = (await localLogDays({ 'udacity-dend': source })(DEFAULT_SOURCES.eventsUri)).days;
+    const status = await warehouseStatus(redshift, 3);
+    expect(status.runs.map((r) => [r.mode, r.status, r.first_day === r.last_day, r.days === r.first_day])).toEqual(Array(3).fill(['day', 'succeeded', true, true]));
+    expect(status.runs[0]!.first_day).toBe(shuffled(days, 5)[0]); // the day loaded twice, last
+    expect(status.days.map((d) => d.day)).toEqual(days);
+    expect(status.gaps).toEqual([]);
+    const [plays] = await redshift.query<{ n: number }>('SELECT COUNT(*) AS n FROM songplays');
+    expect(status.tables['songplays']).toBe(Number(plays!.n));
+    expect(status.tables['etl_runs']).toBe(days.length + 1);
+    const text = formatStatus(status);
+    expect(text).toContain(`Days loaded: ${days.length} (${days[0]}…${days[days.length - 1]})\nGaps: none\n`);
+    expect(text).toMatch(new RegExp(`^ songplays\\s+│ ${Number(plays!.n).toLocaleString('en-US')}$`, 'm'));
+  });
+
+  test('a run refuses to start while another is loading (its recent running row), not once that row is stale; two started together: one loads', async () => {
+    const [d] = (await localLogDays({ 'udacity-dend': source })(DEFAULT_SOURCES.eventsUri)).days;
+    const guarded = { ...options, staleAfterHours: 6 };
+    const before = await starSnapshot(redshift);
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
+    const other = { mode: 'day', started_at: hoursAgo(1), target: 'redshift sparkify/dev', run_by: 'ops@batch as etl' };
+    await redshift.run([{ sql: "INSERT INTO etl_runs (run_id, mode, started_at, status, target, run_by) VALUES ('other-run', :mode, CAST(:started_at AS TIMESTAMP), 'running', :target, :run_by)", params: other }]);
+    const runsBefore = (await redshift.query('SELECT run_id FROM etl_runs')).length;
+    const error = await runEtl(redshift, { mode: 'day', from: d!, to: d!, strict: false, reloadCatalogue: false }, guarded).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunInProgressError);
+    expect((error as RunInProgressError).exitCode).toBe(1);
+    expect((error as Error).message).toMatch(/^Not started: run other-run \(day, started .* UTC by ops@batch as etl\) is loading this warehouse/);
+    expect((error as Error).message).toContain("WHERE run_id = 'other-run'");
+    expect((await redshift.query('SELECT run_id FROM etl_runs')).length).toBe(runsBefore); // no row of its own
+    // Once the other run's row is older than the stale-after hours, it no longer blocks.
+    await redshift.run([{ sql: 'UPDATE etl_runs SET started_at = CAST(:at AS TIMESTAMP) WHERE run_id = :id', params: { at: hoursAgo(7), id: 'other-run' } }]);
+    const both = await Promise.allSettled([1, 2].map(() => runEtl(redshift, { mode: 'day', from: d!, to: d!, strict: false, reloadCatalogue: false }, guarded)));
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(RunInProgressError);
+    expect(await starSnapshot(redshift)).toEqual(before);
+    await redshift.run([{ sql: "DELETE FROM etl_runs WHERE run_id = 'other-run'" }]);
   });
 });
 

@@ -2,7 +2,14 @@
  * The rules data set (test/fixtures/rules-source.ts) on the local warehouse, against the model. First, that
  * the data set does reach every rule it is there for, so a later edit cannot quietly stop exercising one.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_SOURCES } from '../../lib/config';
+import { runEtl } from '../../lib/pipeline/etl-run';
+import { localLogDays } from '../../lib/pipeline/log-days';
+import type { Warehouse } from '../../lib/warehouse/warehouse';
 import { openTestWarehouse } from '../helpers/local-warehouse';
+import { shuffled } from '../helpers/star-snapshot';
 import { writeRulesSource } from '../fixtures/rules-source';
 import { analyticsAnswers } from './analytics-model';
 import { canonical, describeDifferential, temporarySource } from './differential';
@@ -94,4 +101,30 @@ describe('the rules data set on the local warehouse', () => {
 
 describe('the rules data set with trailing blanks on the local warehouse', () => {
   describeDifferential(() => trailing.dir, { open });
+});
+
+/**
+ * Daily loads (--date) of every day of the rules data set, in shuffled order, one day loaded twice (the second
+ * time after later days): the star tables and the answers must still be the model's. The empty day's file is
+ * refused by a daily load (a load of nothing is a failure) and adds nothing to a full load: it is checked to
+ * fail, with the warehouse unchanged, and the comparison covers the days with events.
+ */
+async function loadDayByDay(warehouse: Warehouse, source: string): Promise<void> {
+  const days = (await localLogDays({ 'udacity-dend': source })(DEFAULT_SOURCES.eventsUri)).days;
+  const file = (d: string) => join(source, 'log_data', d.slice(0, 4), d.slice(5, 7), `${d}-events.json`);
+  const empty = days.filter((d) => readFileSync(file(d), 'utf8').trim() === '');
+  expect(empty).toHaveLength(1);
+  const order = shuffled(days.filter((d) => !empty.includes(d)), 11);
+  expect(order.length).toBeGreaterThan(3);
+  order.splice(3, 0, order[1]!);
+  const day = (d: string, reloadCatalogue = false) => ({ mode: 'day' as const, from: d, to: d, strict: false, reloadCatalogue });
+  const options = { sources: DEFAULT_SOURCES, target: 'test', runBy: 'jest' };
+  for (const [i, d] of order.entries()) {
+    await runEtl(warehouse, day(d, i === 0), options);
+    if (i === 2) await expect(runEtl(warehouse, day(empty[0]!), options)).rejects.toThrow(/read zero rows .*the day's log file is empty/);
+  }
+}
+
+describe('the rules data set loaded day by day, shuffled, a day twice, on the local warehouse', () => {
+  describeDifferential(() => rules.dir, { open, load: loadDayByDay });
 });

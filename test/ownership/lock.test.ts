@@ -13,8 +13,8 @@ import { QUESTIONS } from '../../lib/analytics/questions';
 import { DEFAULT_SOURCES } from '../../lib/config';
 import { SparkifyError } from '../../lib/errors';
 import { countAll, runPipeline } from '../../lib/pipeline/pipeline';
-import { acquire, ensureTemplate, MARKER_FILE } from '../../lib/warehouse/local/data-folder';
-import { LOCK_FILE, readOwner, tryLock } from '../../lib/warehouse/local/folder-lock';
+import { acquire, assertWarehouseFolder, ensureTemplate, MARKER_FILE } from '../../lib/warehouse/local/data-folder';
+import { LOCK_FILE, readOwner, tryLock, WRITER_LOCK_FILE } from '../../lib/warehouse/local/folder-lock';
 import { LocalWarehouse } from '../../lib/warehouse/local/local-warehouse';
 import { smallSource } from '../helpers/processes';
 
@@ -101,6 +101,14 @@ describe('the data folder is the warehouse\'s alone', () => {
     expect((error as SparkifyError).exitCode).toBe(2);
     expect((error as Error).message).toMatch(/is not empty and is not a local warehouse \(it holds thesis.docx\)/);
     expect(spawnSync('ls', ['-A', dir], { encoding: 'utf8' }).stdout.trim()).toBe('thesis.docx');
+  });
+
+  test("a new folder holding only another command's lock files (taken, not yet marked) is not refused", () => {
+    const dir = folder('just-taken');
+    for (const name of [WRITER_LOCK_FILE, LOCK_FILE, `${LOCK_FILE}.123.token`, `${WRITER_LOCK_FILE}.takeover`]) writeFileSync(join(dir, name), '{}');
+    expect(() => assertWarehouseFolder(dir)).not.toThrow();
+    writeFileSync(join(dir, 'thesis.docx'), 'precious');
+    expect(() => assertWarehouseFolder(dir)).toThrow(/is not empty and is not a local warehouse \(it holds thesis.docx/);
   });
 
   test('a new warehouse is marked as one, and its template is not beside it', async () => {

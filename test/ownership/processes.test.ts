@@ -56,6 +56,13 @@ test('SIGKILL of the owner mid-load: the next run takes the folder over, Postgre
   expect(await count(dataDir)).toBeGreaterThan(0);
 });
 
+/** The newest etl_runs row: [status, whether it has an end time ('t'/'f'), message]. */
+const lastRun = async (dataDir: string) => {
+  const run = await start('query.ts', ['--data-dir', dataDir, '--json', "SELECT status, CASE WHEN ended_at IS NULL THEN 'f' ELSE 't' END AS ended, message FROM etl_runs ORDER BY started_at DESC LIMIT 1"]).exited;
+  expect(run.code).toBe(0);
+  return (JSON.parse(run.stdout) as { rows: unknown[][] }).rows[0];
+};
+
 describe('interrupts at several points of a run', () => {
   let dataDir: string;
   let before: number;
@@ -81,6 +88,8 @@ describe('interrupts at several points of a run', () => {
     expect(done.stderr).not.toMatch(/✔ publish star tables|Unexpected error/);
     expect(readOwner(dataDir)).toBeUndefined();
     expect(await count(dataDir)).toBe(before);
+    // The run's ledger row says it was interrupted (not left 'running', not 'failed'), with the reason.
+    expect(await lastRun(dataDir)).toEqual(['interrupted', 't', expect.stringMatching(new RegExp(`^Interrupted \\(${signal}\\)`))]);
   });
 
   test('SIGINT once the tables are published: the run finishes (its ledger row too) and exits 0, saying so if the signal came in time', async () => {

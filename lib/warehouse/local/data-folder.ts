@@ -96,7 +96,8 @@ export function assertWarehouseFolder(dataDir: string, from = '--data-dir'): voi
   if (!statSync(dataDir).isDirectory()) {
     throw new ConfigError(`${dataDir} (${from}) is a file, not a folder. Give a new or empty folder, or one that holds a local warehouse.`);
   }
-  const names = readdirSync(dataDir);
+  // The lock files alone: another command has just taken a new folder and not yet written its marker.
+  const names = readdirSync(dataDir).filter((n) => ![LOCK_FILE, WRITER_LOCK_FILE].some((lock) => n === lock || n.startsWith(`${lock}.`)));
   if (names.length === 0 || names.includes(MARKER_FILE) || names.includes('PG_VERSION')) return;
   throw new ConfigError(
     `${dataDir} (${from}) is not empty and is not a local warehouse (it holds ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}). ` +
