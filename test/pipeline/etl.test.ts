@@ -7,6 +7,7 @@ import { countAll, runPipeline } from '../../lib/pipeline/pipeline';
 import type { Warehouse } from '../../lib/warehouse/warehouse';
 import { openTestWarehouse, SAMPLE_DIR, type TestWarehouse } from '../helpers/local-warehouse';
 import { rawEvents, rawSongs, timestampText } from '../helpers/raw-sample';
+import { starSnapshot } from '../helpers/star-snapshot';
 import { stagingOf } from '../model/staging-model';
 import { starTables } from '../model/star-model';
 
@@ -73,17 +74,6 @@ const plays = events.filter((e) => e.page === 'NextSong');
 /** What the star tables store of a text value: trailing spaces removed (RTRIM), so both engines compare alike. */
 const rtrim = <T extends string | null | undefined>(value: T): T => (typeof value === 'string' ? value.replace(/ +$/, '') : value) as T;
 
-/** Every star table's full contents in a stable order, to compare runs. */
-async function snapshot(warehouse: Warehouse) {
-  return {
-    songplays: await warehouse.query('SELECT * FROM songplays ORDER BY songplay_id'),
-    users: await warehouse.query('SELECT * FROM users ORDER BY user_id'),
-    songs: await warehouse.query('SELECT * FROM songs ORDER BY song_id'),
-    artists: await warehouse.query('SELECT * FROM artists ORDER BY artist_id'),
-    time: await warehouse.query('SELECT * FROM time ORDER BY start_time'),
-  };
-}
-
 /** A copy of the sample in a temporary folder, to damage on purpose. */
 function sampleCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sparkify-source-'));
@@ -98,13 +88,13 @@ function firstLogFile(source: string): string {
 
 describe('the ETL on the bundled sample', () => {
   let db: TestWarehouse;
-  let first: Awaited<ReturnType<typeof snapshot>>;
+  let first: Awaited<ReturnType<typeof starSnapshot>>;
   let summary: Awaited<ReturnType<typeof runPipeline>>;
 
   beforeAll(async () => {
     db = await openTestWarehouse();
     summary = await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES });
-    first = await snapshot(db.warehouse);
+    first = await starSnapshot(db.warehouse);
   });
   afterAll(() => db.dispose());
 
@@ -204,20 +194,20 @@ describe('the ETL on the bundled sample', () => {
 
   test('a second run gives identical tables, keys included', async () => {
     await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES });
-    expect(await snapshot(db.warehouse)).toEqual(first);
+    expect(await starSnapshot(db.warehouse)).toEqual(first);
   });
 
   test('--fresh drops the leftovers and rebuilds the same tables', async () => {
     const again = await runPipeline(db.warehouse, { sources: DEFAULT_SOURCES, fresh: true });
     // Nothing is dropped before the check that the tables can be replaced.
     expect(again.steps.slice(0, 2).map((s) => s.step)).toEqual(['check the tables can be replaced', 'drop leftover tables (--fresh)']);
-    expect(await snapshot(db.warehouse)).toEqual(first);
+    expect(await starSnapshot(db.warehouse)).toEqual(first);
   });
 
   describe('a failing run, --fresh or not, leaves the previous, complete star tables untouched', () => {
     let source: string;
     let mounted: TestWarehouse;
-    let before: Awaited<ReturnType<typeof snapshot>>;
+    let before: Awaited<ReturnType<typeof starSnapshot>>;
     let cleanLog: string;
     // One load for all the cases: each breaks the source, and each failing run must leave the warehouse as
     // it was (which each asserts), so the next case starts from the same tables once the source is restored.
@@ -226,7 +216,7 @@ describe('the ETL on the bundled sample', () => {
       cleanLog = readFileSync(firstLogFile(source), 'utf8');
       mounted = await openTestWarehouse({ 'udacity-dend': source });
       await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES });
-      before = await snapshot(mounted.warehouse);
+      before = await starSnapshot(mounted.warehouse);
     });
     afterEach(() => writeFileSync(firstLogFile(source), cleanLog));
     afterAll(async () => {
@@ -241,7 +231,7 @@ describe('the ETL on the bundled sample', () => {
         const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES, fresh }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(LoadError);
         expect((error as LoadError).message).toMatch(/2018-11-01-events\.json line \d+, column user_id: Invalid digit/);
-        expect(await snapshot(mounted.warehouse)).toEqual(before);
+        expect(await starSnapshot(mounted.warehouse)).toEqual(before);
       }
     });
 
@@ -254,7 +244,7 @@ describe('the ETL on the bundled sample', () => {
         const error = await runPipeline(mounted.warehouse, { sources: DEFAULT_SOURCES, fresh }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(QualityCheckError);
         expect((error as Error).message).toMatch(/songplays: unique songplay_id \(1 failing\)/);
-        expect(await snapshot(mounted.warehouse)).toEqual(before);
+        expect(await starSnapshot(mounted.warehouse)).toEqual(before);
         expect(await mounted.warehouse.query('SELECT COUNT(*) AS n FROM songplays_next')).toEqual([{ n: plays.length + 1 }]);
       }
     });
