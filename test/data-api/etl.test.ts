@@ -11,7 +11,7 @@ import { runPipeline } from '../../lib/pipeline/pipeline';
 import { STAGING_TABLES, STAR_TABLES } from '../../lib/pipeline/tables';
 import type { Warehouse } from '../../lib/warehouse/warehouse';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
-import { type LocalEndpoint, startLocalEndpoint } from './local-endpoint';
+import { endpointEnvironment, type LocalEndpoint, startLocalEndpoint } from './local-endpoint';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -33,27 +33,7 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, while
   });
 }
 
-/** The environment of a run against `endpoint` with dummy keys, and nothing of this machine's AWS or cdk settings. */
-function endpointEnvironment(endpoint: string): NodeJS.ProcessEnv {
-  return {
-    ...cleanEnvironment(),
-    AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
-    AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIALOCALTEST',
-    AWS_SECRET_ACCESS_KEY: 'local-secret',
-    AWS_CONFIG_FILE: join(ROOT, 'no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'no-such-aws-credentials'),
-    SPARKIFY_CDK_OUTPUTS: join(ROOT, 'no-such-cdk-outputs.json'),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
-
 const REDSHIFT_FLAGS = ['--target', 'redshift', '--workgroup', 'sparkify', '--database', 'dev', '--region', 'us-west-2'];
-
-/** This process's environment without any AWS or SPARKIFY setting, so only what a test gives counts. */
-function cleanEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|SPARKIFY_)/.test(name)));
-}
 
 /** A table's full contents, in a stable order. */
 async function contents(warehouse: Warehouse, table: string): Promise<string[]> {

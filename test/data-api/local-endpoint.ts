@@ -1,4 +1,5 @@
 /** A local Data API endpoint over a fresh test warehouse, and the real SDK client pointed at it. */
+import { join, resolve } from 'node:path';
 import { DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { DataApiEndpoint, type DataApiEndpointOptions } from '../../lib/data-api-endpoint/endpoint';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
@@ -45,4 +46,24 @@ export async function ended(client: RedshiftDataClient, id: string) {
     if (description.Status === 'FINISHED' || description.Status === 'FAILED' || description.Status === 'ABORTED') return description;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/**
+ * The environment of a script run against `endpoint`: this process's environment without any AWS or
+ * SPARKIFY setting, dummy keys, and nothing of this machine's AWS or cdk settings.
+ */
+export function endpointEnvironment(endpoint: string): NodeJS.ProcessEnv {
+  return {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|SPARKIFY_)/.test(name))),
+    AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
+    AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: endpoint,
+    AWS_ACCESS_KEY_ID: 'AKIALOCALTEST',
+    AWS_SECRET_ACCESS_KEY: 'local-secret',
+    AWS_CONFIG_FILE: join(ROOT, 'no-such-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'no-such-aws-credentials'),
+    SPARKIFY_CDK_OUTPUTS: join(ROOT, 'no-such-cdk-outputs.json'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
 }

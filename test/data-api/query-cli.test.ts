@@ -7,7 +7,7 @@
 import { ListStatementsCommand } from '@aws-sdk/client-redshift-data';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { type LocalEndpoint, startLocalEndpoint } from './local-endpoint';
+import { endpointEnvironment, type LocalEndpoint, startLocalEndpoint } from './local-endpoint';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -18,16 +18,7 @@ let local: LocalEndpoint;
 let outcomes: Record<string, Outcome>;
 
 function query(args: string[], url: string): Promise<Outcome> {
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|SPARKIFY_)/.test(name))),
-    AWS_ENDPOINT_URL_REDSHIFT_DATA: url,
-    AWS_ACCESS_KEY_ID: 'AKIALOCALTEST',
-    AWS_SECRET_ACCESS_KEY: 'local-secret',
-    AWS_CONFIG_FILE: join(ROOT, 'no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'no-such-aws-credentials'),
-    SPARKIFY_CDK_OUTPUTS: join(ROOT, 'no-such-cdk-outputs.json'),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  const env = endpointEnvironment(url);
   const flags = ['--target', 'redshift', '--workgroup', 'sparkify', '--database', 'dev', '--region', 'us-west-2'];
   return new Promise((done) => {
     // As npm run does: node --import tsx, one process where the tsx binary starts two.
