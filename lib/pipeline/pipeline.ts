@@ -99,7 +99,9 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
       // Each star table is created empty and filled in this transaction, so its rows are the rows its
       // statements report inserting: no count has to read the tables again.
       const statements = buildStatements();
-      const results = await warehouse.run([...statements, ...stateBuildStatements()], { transaction: true });
+      // The state tables first: songplays is matched against song_catalogue_next.
+      const state = stateBuildStatements();
+      const results = (await warehouse.run([...state, ...statements], { transaction: true })).slice(state.length);
       const counts = Object.fromEntries(STAR_TABLES.map((t) => [t, 0])) as Record<StarTable, number>;
       statements.forEach((statement, i) => (counts[statement.table] += results[i]!.rowsAffected));
       counts.user_agents += await loadUserAgents(warehouse, BUILD_SUFFIX);
@@ -155,9 +157,10 @@ export function copyTemplateValues(sources: SourceSettings): Record<string, stri
 }
 
 function buildStatements(): (Statement & { readonly table: StarTable })[] {
-  return STAR_TABLES.flatMap((table) =>
-    [`DROP TABLE IF EXISTS ${table}${BUILD_SUFFIX}`, ...statementsOf(modelFile(table))].map((sql) => ({ sql, label: `build ${table}`, table })),
-  );
+  return STAR_TABLES.flatMap((table) => {
+    const rows = table === 'songplays' ? statementsOf('marts/songplays_rows.sql', { target: `songplays${BUILD_SUFFIX}`, catalogue: `song_catalogue${BUILD_SUFFIX}` }) : [];
+    return [`DROP TABLE IF EXISTS ${table}${BUILD_SUFFIX}`, ...statementsOf(modelFile(table)), ...rows].map((sql) => ({ sql, label: `build ${table}`, table }));
+  });
 }
 
 /** The tables the daily loads keep (lib/pipeline/tables.ts), built from staging like the star tables. */

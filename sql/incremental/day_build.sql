@@ -5,36 +5,9 @@
 -- distribution and sort keys, on Redshift and on Postgres.)
 -- user_day_states_day and loaded_days_day are built before this from user_day_states.sql and loaded_days.sql.
 
--- The day's plays, exactly as sql/marts/songplays.sql builds them, matched against song_catalogue (the
--- song files the last full run or --reload-catalogue read) instead of staging_songs. An event's id and its
--- match depend only on the event and the catalogue, so these are the rows a full load gives the same events.
-DROP TABLE IF EXISTS songplays_day;
-CREATE TABLE songplays_day (LIKE songplays);
-INSERT INTO songplays_day (
-    songplay_id, start_time, user_id, level, song_id, artist_id, session_id, item_in_session,
-    location, user_agent, song_title, artist_name, song_length
-)
-SELECT MD5(
-           NVL(CAST(e.session_id AS VARCHAR), '') || '|' ||
-           NVL(CAST(e.item_in_session AS VARCHAR), '') || '|' ||
-           NVL(CAST(e.ts AS VARCHAR), '')
-       ),
-       e.ts, e.user_id, RTRIM(e.level), m.song_id, m.artist_id, e.session_id, e.item_in_session,
-       RTRIM(e.location), RTRIM(e.user_agent), RTRIM(e.song), RTRIM(e.artist), e.length
-FROM staging_events AS e
-LEFT JOIN (
-    SELECT ev.session_id, ev.item_in_session, ev.ts, s.song_id, s.artist_id,
-           ROW_NUMBER() OVER (
-               PARTITION BY ev.session_id, ev.item_in_session, ev.ts
-               ORDER BY ABS(s.duration - ev.length), s.song_id, s.artist_id
-           ) AS rn
-    FROM staging_events AS ev
-    -- Trimmed on both sides, as sql/marts/songplays.sql does (song_catalogue stores trimmed values).
-    JOIN song_catalogue AS s ON RTRIM(ev.song) = RTRIM(s.title) AND RTRIM(ev.artist) = RTRIM(s.artist_name)
-    WHERE RTRIM(ev.page) = 'NextSong'
-) AS m
-    ON m.session_id = e.session_id AND m.item_in_session = e.item_in_session AND m.ts = e.ts AND m.rn = 1
-WHERE RTRIM(e.page) = 'NextSong';
+-- The day's plays (songplays_day) are built before this: sql/incremental/day_songplays.sql, then
+-- sql/marts/songplays_rows.sql against song_catalogue. An event's id and its match depend only on the event
+-- and the catalogue, so these are the rows a full load gives the same events.
 
 -- The day's start times, broken down exactly as sql/marts/time.sql does.
 DROP TABLE IF EXISTS time_day;

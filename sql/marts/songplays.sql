@@ -40,30 +40,4 @@ CREATE TABLE songplays_next (
 DISTKEY (start_time)
 SORTKEY (start_time);
 
--- An event is identified by (session_id, item_in_session, ts). Candidate catalogue matches are ranked per
--- event and only the best joins back, so every event yields exactly one row; an event that appears twice
--- in the logs yields two rows with one id, which the unique test then reports rather than hiding.
-INSERT INTO songplays_next (
-    songplay_id, start_time, user_id, level, song_id, artist_id, session_id, item_in_session,
-    location, user_agent, song_title, artist_name, song_length
-)
-SELECT MD5(
-           NVL(CAST(e.session_id AS VARCHAR), '') || '|' ||
-           NVL(CAST(e.item_in_session AS VARCHAR), '') || '|' ||
-           NVL(CAST(e.ts AS VARCHAR), '')
-       ),
-       e.ts, e.user_id, RTRIM(e.level), m.song_id, m.artist_id, e.session_id, e.item_in_session,
-       RTRIM(e.location), RTRIM(e.user_agent), RTRIM(e.song), RTRIM(e.artist), e.length
-FROM staging_events AS e
-LEFT JOIN (
-    SELECT ev.session_id, ev.item_in_session, ev.ts, RTRIM(s.song_id) AS song_id, RTRIM(s.artist_id) AS artist_id,
-           ROW_NUMBER() OVER (
-               PARTITION BY ev.session_id, ev.item_in_session, ev.ts
-               ORDER BY ABS(s.duration - ev.length), RTRIM(s.song_id), RTRIM(s.artist_id)
-           ) AS rn
-    FROM staging_events AS ev
-    JOIN staging_songs AS s ON RTRIM(ev.song) = RTRIM(s.title) AND RTRIM(ev.artist) = RTRIM(s.artist_name)
-    WHERE RTRIM(ev.page) = 'NextSong'
-) AS m
-    ON m.session_id = e.session_id AND m.item_in_session = e.item_in_session AND m.ts = e.ts AND m.rn = 1
-WHERE RTRIM(e.page) = 'NextSong';
+-- Its rows: sql/marts/songplays_rows.sql, from staging_events matched against song_catalogue_next.
