@@ -148,8 +148,9 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
       const statements = [
         ...stateStatements('user_day_states', `user_day_states${DAY_SUFFIX}`),
         ...stateStatements('loaded_days', `loaded_days${DAY_SUFFIX}`),
-        ...withParams('incremental/day_songplays.sql', params, `build ${day}`),
+        ...withParams('incremental/day_tables.sql', params, `build ${day}`),
         ...withParams('marts/songplays_rows.sql', params, `build ${day}`, { target: 'songplays_day', catalogue: 'song_catalogue' }),
+        ...withParams('marts/time_rows.sql', params, `build ${day}`, { target: 'time_day', plays: 'songplays_day' }),
         ...withParams('incremental/day_build.sql', params, `build ${day}`),
       ];
       const results = await warehouse.run(statements, { transaction: true });

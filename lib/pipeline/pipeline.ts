@@ -158,9 +158,15 @@ export function copyTemplateValues(sources: SourceSettings): Record<string, stri
 
 function buildStatements(): (Statement & { readonly table: StarTable })[] {
   return STAR_TABLES.flatMap((table) => {
-    const rows = table === 'songplays' ? statementsOf('marts/songplays_rows.sql', { target: `songplays${BUILD_SUFFIX}`, catalogue: `song_catalogue${BUILD_SUFFIX}` }) : [];
-    return [`DROP TABLE IF EXISTS ${table}${BUILD_SUFFIX}`, ...statementsOf(modelFile(table)), ...rows].map((sql) => ({ sql, label: `build ${table}`, table }));
+    return [`DROP TABLE IF EXISTS ${table}${BUILD_SUFFIX}`, ...statementsOf(modelFile(table)), ...rowsOf(table)].map((sql) => ({ sql, label: `build ${table}`, table }));
   });
+}
+
+/** The rows of the star tables whose INSERT a daily load shares (sql/marts/<table>_rows.sql). */
+function rowsOf(table: StarTable): string[] {
+  if (table === 'songplays') return statementsOf('marts/songplays_rows.sql', { target: `songplays${BUILD_SUFFIX}`, catalogue: `song_catalogue${BUILD_SUFFIX}` });
+  if (table === 'time') return statementsOf('marts/time_rows.sql', { target: `time${BUILD_SUFFIX}`, plays: `songplays${BUILD_SUFFIX}` });
+  return [];
 }
 
 /** The tables the daily loads keep (lib/pipeline/tables.ts), built from staging like the star tables. */

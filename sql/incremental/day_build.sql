@@ -5,22 +5,10 @@
 -- distribution and sort keys, on Redshift and on Postgres.)
 -- user_day_states_day and loaded_days_day are built before this from user_day_states.sql and loaded_days.sql.
 
--- The day's plays (songplays_day) are built before this: sql/incremental/day_songplays.sql, then
--- sql/marts/songplays_rows.sql against song_catalogue. An event's id and its match depend only on the event
--- and the catalogue, so these are the rows a full load gives the same events.
-
--- The day's start times, broken down exactly as sql/marts/time.sql does.
-DROP TABLE IF EXISTS time_day;
-CREATE TABLE time_day (LIKE time);
-INSERT INTO time_day (start_time, hour, day, week, month, year, weekday)
-SELECT start_time,
-       DATE_PART(hour, start_time),
-       DATE_PART(day, start_time),
-       DATE_PART(week, start_time),
-       DATE_PART(month, start_time),
-       DATE_PART(year, start_time),
-       DATE_PART(dow, start_time)
-FROM (SELECT DISTINCT start_time FROM songplays_day) AS t;
+-- The day's plays and their times (songplays_day, time_day) are built before this: the tables by
+-- sql/incremental/day_tables.sql, their rows by sql/marts/songplays_rows.sql (against song_catalogue) and
+-- sql/marts/time_rows.sql. An event's id and its match depend only on the event and the catalogue, so these
+-- are the rows a full load gives the same events.
 
 -- Every user agent of the day's plays, parsed by lib/pipeline/user-agents.ts after this transaction.
 DROP TABLE IF EXISTS user_agents_day;

@@ -17,12 +17,4 @@ CREATE TABLE time_next (
 DISTKEY (start_time)
 SORTKEY (start_time);
 
-INSERT INTO time_next (start_time, hour, day, week, month, year, weekday)
-SELECT start_time,
-       DATE_PART(hour, start_time),
-       DATE_PART(day, start_time),
-       DATE_PART(week, start_time),
-       DATE_PART(month, start_time),
-       DATE_PART(year, start_time),
-       DATE_PART(dow, start_time)
-FROM (SELECT DISTINCT start_time FROM songplays_next) AS t;
+-- Its rows: sql/marts/time_rows.sql, from songplays_next.
