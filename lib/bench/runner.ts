@@ -1,6 +1,6 @@
 /**
  * The bench's two kinds of child process: the data generator (once per seed and size, then reused) and the
- * ETL (a fresh process and a fresh, empty data dir for every run). Both run as `node --import tsx <script>`:
+ * ETL (a fresh process and a fresh, empty data dir for every run). Both run as `node --require tsx/cjs <script>`:
  * what `tsx <script>` runs, minus tsx's own launcher process, so the process measured is the one working.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ export function childEnv(): NodeJS.ProcessEnv {
 }
 
 export function tsxArgs(root: string, script: string, args: readonly string[]): string[] {
-  return ['--import', 'tsx', join(root, 'scripts', script), ...args];
+  return ['--require', 'tsx/cjs', join(root, 'scripts', script), ...args];
 }
 
 export interface GeneratedSet {

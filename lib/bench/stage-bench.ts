@@ -92,7 +92,7 @@ export async function benchStaging(ctx: RunnerContext, set: string, workDir: str
       const run = await runMeasured(
         process.execPath,
         [
-          '--import', 'tsx', join(ctx.root, 'scripts', 'stage.ts'),
+          '--require', 'tsx/cjs', join(ctx.root, 'scripts', 'stage.ts'),
           '--from', `s3://${bucket}/${prefix}`, '--to', `s3://bench-stage/${bucket}/`,
           '--region', 'us-west-2', '--endpoint', endpoint, '--force', '--quiet', '--json',
         ],
@@ -114,7 +114,7 @@ export async function benchStaging(ctx: RunnerContext, set: string, workDir: str
 
     // The same set staged locally, then the local ETL over both.
     const staged = join(workDir, 'staged');
-    const local = await runMeasured(process.execPath, ['--import', 'tsx', join(ctx.root, 'scripts', 'stage.ts'), '--source', set, '--out', staged, '--quiet'], {
+    const local = await runMeasured(process.execPath, ['--require', 'tsx/cjs', join(ctx.root, 'scripts', 'stage.ts'), '--source', set, '--out', staged, '--quiet'], {
       cwd: ctx.root,
       env: childEnv(),
     });

@@ -12,7 +12,7 @@
  * drops, stalls or stops reading: its work is rolled back and the others carry on.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '../warehouse/local/pglite';
 import { bareMessage, copyFailMessage, errorResponse, type Frame, FrameReader, queryMessage, ResponseScanner } from './frames';
 
 export interface PostgresServerOptions {

@@ -22,7 +22,7 @@ const day = (d: string): RunRequest => ({ mode: 'day', from: d, to: d, strict: f
 /** `npm run status -- …` as a user runs it, with no SPARKIFY_* settings from the environment. */
 function status(...args: string[]) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SPARKIFY_')));
-  return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'status.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'scripts', 'status.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
 }
 
 describe('a warehouse with a history', () => {

@@ -21,8 +21,8 @@ function query(args: string[], url: string): Promise<Outcome> {
   const env = endpointEnvironment(url);
   const flags = ['--target', 'redshift', '--workgroup', 'sparkify', '--database', 'dev', '--region', 'us-west-2'];
   return new Promise((done) => {
-    // As npm run does: node --import tsx, one process where the tsx binary starts two.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'query.ts'), ...flags, ...args], { cwd: ROOT, env });
+    // As npm run does: node --require tsx/cjs, one process where the tsx binary starts two.
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'scripts', 'query.ts'), ...flags, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

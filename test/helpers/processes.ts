@@ -1,6 +1,6 @@
 /**
  * Real processes for the tests of one owner per folder, interrupts and crashes: scripts run as npm runs them
- * (node --import tsx, no launcher in between), over a small source so that a run takes about a second.
+ * (node --require tsx/cjs, no launcher in between), over a small source so that a run takes about a second.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -34,7 +34,7 @@ export interface Running {
 /** Starts `scripts/<script>` as `npm run` does, with no SPARKIFY_* settings from the environment. */
 export function start(script: string, args: readonly string[]): Running {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SPARKIFY_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const watchers: { pattern: RegExp; found: () => void }[] = [];

@@ -1,5 +1,5 @@
 /**
- * Real processes on one folder, as users start them (node --import tsx, as npm run does): two commands at
+ * Real processes on one folder, as users start them (node --require tsx/cjs, as npm run does): two commands at
  * once, SIGKILL of the owner mid-load, and SIGINT/SIGTERM at several points of a run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

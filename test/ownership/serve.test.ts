@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '../../lib/warehouse/local/pglite';
 import { Client } from 'pg';
 import { DEFAULT_SOURCES } from '../../lib/config';
 import { runPipeline } from '../../lib/pipeline/pipeline';

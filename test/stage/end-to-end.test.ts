@@ -145,7 +145,7 @@ describe('from one S3 bucket to another (s3rver on 127.0.0.1)', () => {
 
 describe('from a local folder to another (npm run stage -- --source --out)', () => {
   const run = (args: string[]) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/stage.ts'), ...args], { cwd: ROOT, encoding: 'utf8' }).then(
+    promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'scripts/stage.ts'), ...args], { cwd: ROOT, encoding: 'utf8' }).then(
       (r) => ({ code: 0, stderr: r.stderr, stdout: r.stdout }),
       (e: { code: number; stderr: string; stdout: string }) => ({ code: e.code, stderr: e.stderr, stdout: e.stdout }),
     );

@@ -5,11 +5,11 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PGlite, types } from '@electric-sql/pglite';
 import { PROJECT_ROOT } from '../../config';
 import { ConfigError, SparkifyError } from '../../errors';
 import { type FolderLock, LOCK_FILE, type LockOwner, tryLock, WRITER_LOCK_FILE } from './folder-lock';
 import { onInterrupt, throwIfInterrupted } from '../../interrupts';
+import { loadPglite, type PGlite, type PgliteModule } from './pglite';
 
 /** Written into a folder when it becomes a local warehouse: what tells it apart from a folder of the user's. */
 export const MARKER_FILE = 'SPARKIFY_WAREHOUSE';
@@ -21,14 +21,16 @@ export const PGLITE_VERSION = (
 
 /** Rows come back as the Data API returns them: numbers, booleans, and text for timestamps and decimals. */
 const asText = (value: string) => value;
-export const PARSERS = {
-  [types.TIMESTAMP]: asText,
-  [types.TIMESTAMPTZ]: asText,
-  [types.DATE]: asText,
-  [types.TIME]: asText,
-  [types.NUMERIC]: asText,
-  [types.INT8]: Number,
-};
+export function parsersOf({ types }: PgliteModule) {
+  return {
+    [types.TIMESTAMP]: asText,
+    [types.TIMESTAMPTZ]: asText,
+    [types.DATE]: asText,
+    [types.TIME]: asText,
+    [types.NUMERIC]: asText,
+    [types.INT8]: Number,
+  };
+}
 
 /**
  * Postgres settings for the embedded server (not written to its configuration file):
@@ -75,6 +77,7 @@ export async function ensureTemplate(path: string = templatePath()): Promise<boo
   mkdirSync(dirname(path), { recursive: true });
   const partial = `${path}.${process.pid}.partial`;
   rmSync(partial, { recursive: true, force: true });
+  const { PGlite } = await loadPglite();
   const db = await PGlite.create({ dataDir: partial, initDbStartParams: INITDB_ARGS });
   await db.close();
   try {
@@ -167,15 +170,16 @@ export async function openDatabase(dataDir: string, template?: string, onProgres
   } else if (!existsSync(join(dataDir, MARKER_FILE))) {
     writeFileSync(join(dataDir, MARKER_FILE), 'A Sparkify local warehouse (PGlite). Delete the whole folder to start again.\n');
   }
+  const pglite = await loadPglite();
   try {
     // relaxedDurability: flush to disk after each query without waiting; a crash loses at most the last run,
     // which the next run rebuilds anyway (Postgres's recovery replays the WAL when the folder is next opened).
-    return await PGlite.create({
+    return await pglite.PGlite.create({
       dataDir,
       relaxedDurability: true,
-      parsers: PARSERS,
+      parsers: parsersOf(pglite),
       initDbStartParams: INITDB_ARGS,
-      startParams: [...PGlite.defaultStartParams, ...SESSION_SETTINGS.flatMap((setting) => ['-c', setting])],
+      startParams: [...pglite.PGlite.defaultStartParams, ...SESSION_SETTINGS.flatMap((setting) => ['-c', setting])],
     });
   } catch (e) {
     throw new SparkifyError(

@@ -2,8 +2,9 @@
  * What LocalWarehouse runs its translated Postgres on: the PGlite database itself (this process owns the
  * folder), or a Postgres connection to `npm run serve`, which owns it. Both return results in PGlite's shape.
  */
-import { types as pgTypes } from '@electric-sql/pglite';
-import { Client, type ClientConfig, type QueryResult, types as nodePgTypes } from 'pg';
+import type { Client, ClientConfig, QueryResult } from 'pg';
+import { parsersOf } from './data-folder';
+import { loadPglite } from './pglite';
 
 export interface EngineResult<R> {
   readonly rows: R[];
@@ -34,10 +35,6 @@ export interface Engine extends Executor {
 /** Commands whose row count PGlite reports as affected rows; the others (SELECT, CREATE TABLE AS…) count none. */
 const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE']);
 
-/** The value types PGlite is given (data-folder.ts's PARSERS), for node-postgres: the same rows either way. */
-const asText = (value: string) => value;
-const TEXT_TYPES = new Set<number>([pgTypes.TIMESTAMP, pgTypes.TIMESTAMPTZ, pgTypes.DATE, pgTypes.TIME, pgTypes.NUMERIC]);
-
 /** A connection to the warehouse served by `npm run serve`. */
 export class ServedEngine implements Engine {
   readonly #client: Client;
@@ -50,6 +47,10 @@ export class ServedEngine implements Engine {
   }
 
   static async connect(host: string, port: number): Promise<ServedEngine> {
+    // Loaded here, not at start-up: only a command whose warehouse is served needs node-postgres.
+    const pg = (await import('pg')).default;
+    // The parsers PGlite is given (data-folder.ts), for node-postgres: the same rows either way.
+    const parsers: Readonly<Record<number, (value: string) => unknown>> = parsersOf(await loadPglite());
     const config: ClientConfig = {
       host,
       port,
@@ -58,14 +59,12 @@ export class ServedEngine implements Engine {
       connectionTimeoutMillis: 10000,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-          if (oid === pgTypes.INT8) return Number;
-          if (TEXT_TYPES.has(oid)) return asText;
           // node-postgres's own parsers for every other type.
-          return nodePgTypes.getTypeParser(oid, format ?? 'text');
+          return parsers[oid] ?? pg.types.getTypeParser(oid, format ?? 'text');
         }) as never,
       },
     };
-    const client = new Client(config);
+    const client = new pg.Client(config);
     await client.connect();
     return new ServedEngine(client);
   }
