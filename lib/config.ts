@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { userPath } from './cli';
 import { ConfigError } from './errors';
-import { OUTPUT_KEYS } from './infra/outputs';
+import { OUTPUT_KEYS } from './infra/output-keys';
 import { DEFAULT_SETTINGS } from './infra/settings';
 import { iamRoleLiteral, integerLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
 import { parseS3Uri } from './warehouse/local/copy/s3-mounts';

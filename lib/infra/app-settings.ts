@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors';
-import { OUTPUT_KEYS } from './outputs';
+import { OUTPUT_KEYS } from './output-keys';
 import { WarehouseSettings, checkContextKeys, settingsFromContext } from './settings';
 import { DeployedSettings, checkKeptInCdkJson, checkUpdate } from './update-rules';
 

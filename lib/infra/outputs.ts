@@ -1,24 +1,7 @@
 import { CfnOutput, Fn } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { OUTPUT_KEYS } from './output-keys';
 import { DeployedSettings } from './update-rules';
-
-/**
- * Keys of the stack outputs. `cdk deploy` writes them to `cdk-outputs.json` as
- * `{ "<StackName>": { "<OutputKey>": "value" } }`; other code reads them, so they never change.
- */
-export const OUTPUT_KEYS = {
-  workgroupName: 'WorkgroupName',
-  namespaceName: 'NamespaceName',
-  databaseName: 'DatabaseName',
-  endpointAddress: 'EndpointAddress',
-  endpointPort: 'EndpointPort',
-  roleArn: 'RoleArn',
-  region: 'Region',
-  adminSecretName: 'AdminSecretName',
-  psqlCommand: 'PsqlCommand',
-  stagingBucket: 'StagingBucket',
-  deployedSettings: 'DeployedSettings',
-} as const;
 
 /** Properties of {@link WarehouseOutputs}: the values to publish (strings or CloudFormation tokens). */
 export interface WarehouseOutputsProps {

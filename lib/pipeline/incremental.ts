@@ -2,7 +2,7 @@
  * Daily loads: one day's log file merged into the published star schema, with the full load's guarantees —
  * data tests before anything is published, one transaction for the merge, the same rows a full load gives.
  *
- *   create staging tables → COPY the day's prefix into staging_events (checked, and every event on the day)
+ *   create staging_events → COPY the day's prefix into staging_events (checked, and every event on the day)
  *   → build the day's part of each table under *_day names (one transaction) → user agents parsed → test
  *   the day's tables → merge: delete the day's rows and insert the new ones, recompute the users the day
  *   touches (one transaction).
@@ -20,7 +20,7 @@ import { assertPassed, type CheckResult, runChecks, type TableTests } from './qu
 import { existingTables } from './run-ledger';
 import { publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
-import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, STATE_TABLES, stateFile } from './tables';
+import { BUILD_SUFFIX, modelFile, stagingTable, STAR_TABLES, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
 
 const DAY_SUFFIX = '_day';
@@ -79,12 +79,24 @@ export async function incrementalReadiness(warehouse: Warehouse): Promise<{ cata
  * Creates, empty, the star and state tables a daily load merges into, where they are missing (a warehouse
  * whose first load is a daily one): each from its own model's CREATE TABLE, under the build name, then
  * renamed, all in one transaction. song_catalogue is never created empty: only a catalogue load makes it.
+ *
+ * Refused when some of them hold data already (star tables from an earlier version, or a state table
+ * dropped by hand): an empty user_day_states would lose the users' earlier states, and an empty loaded_days
+ * would let a day already loaded be loaded again without its old rows being deleted (day_publish.sql).
  */
 export async function createMissingTables(warehouse: Warehouse, missing: readonly string[]): Promise<void> {
+  const created = missing.filter((t) => t !== 'song_catalogue');
+  const present = [...STAR_TABLES, ...STATE_TABLES].filter((t) => t !== 'song_catalogue' && !missing.includes(t));
+  if (created.length > 0 && present.length > 0) {
+    throw new SparkifyError(
+      `The warehouse has ${present.join(', ')} but not ${created.join(', ')}, which daily loads keep beside the star tables ` +
+        '(tables built by an earlier version, or dropped by hand). A daily load cannot merge into them: run a full load once ' +
+        '(npm run etl -- --full-refresh), which builds them all, then load days again.',
+    );
+  }
   const statements: Statement[] = [];
-  for (const table of missing) {
+  for (const table of created) {
     const file = (STAR_TABLES as readonly string[]).includes(table) ? modelFile(table as (typeof STAR_TABLES)[number]) : stateFile(table as (typeof STATE_TABLES)[number]);
-    if (table === 'song_catalogue') continue;
     const next = `${table}${BUILD_SUFFIX}`;
     const create = statementsOf(file, { table: next }).find((sql) => /^\s*(--[^\n]*\n\s*)*CREATE\s+TABLE/i.test(sql));
     if (create === undefined) throw new SparkifyError(`sql/${file} has no CREATE TABLE statement to create ${table} from.`);
@@ -108,8 +120,8 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
   const params = dayParams(day);
   const uri = dayUri(options.sources.eventsUri, day);
 
-  await step(`${day}: create staging tables`, () => warehouse.run(statementsOf('staging/create_staging.sql').map((sql) => ({ sql }))));
-  const staging = STAGING_TABLES.find((t) => t.name === 'staging_events')!;
+  const staging = stagingTable('staging_events');
+  await step(`${day}: create staging_events`, () => warehouse.run(statementsOf(staging.createFile).map((sql) => ({ sql }))));
   const loaded = await step(
     `${day}: load staging_events`,
     async () => {
@@ -233,9 +245,9 @@ export async function reloadCatalogue(
   const steps: StepResult[] = [];
   const checks: CheckResult[] = [];
   const step = stepper(progress, steps);
-  const staging = STAGING_TABLES.find((t) => t.name === 'staging_songs')!;
+  const staging = stagingTable('staging_songs');
 
-  await step('catalogue: create staging tables', () => warehouse.run(statementsOf('staging/create_staging.sql').map((sql) => ({ sql }))));
+  await step('catalogue: create staging_songs', () => warehouse.run(statementsOf(staging.createFile).map((sql) => ({ sql }))));
   const loaded = await step(
     'catalogue: load staging_songs',
     async () => {

@@ -65,7 +65,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   if (options.fresh) {
     await step('drop leftover tables (--fresh)', () => warehouse.run(dropLeftoverStatements()));
   }
-  await step('create staging tables', () => warehouse.run(statementsOf('staging/create_staging.sql').map((sql) => ({ sql }))));
+  await step('create staging tables', () => warehouse.run(STAGING_TABLES.flatMap((t) => statementsOf(t.createFile)).map((sql) => ({ sql }))));
 
   const templateValues = copyTemplateValues(options.sources);
   for (const staging of STAGING_TABLES) {

@@ -2,15 +2,21 @@
 
 export interface StagingTable {
   readonly name: 'staging_events' | 'staging_songs';
+  /** Drops and creates it. */
+  readonly createFile: string;
   /** The COPY that loads it, with its data tests. */
   readonly copyFile: string;
 }
 
 /** Songs first: a small catalogue fails fast before the larger event load. */
 export const STAGING_TABLES: readonly StagingTable[] = [
-  { name: 'staging_songs', copyFile: 'staging/staging_songs.copy.sql' },
-  { name: 'staging_events', copyFile: 'staging/staging_events.copy.sql' },
+  { name: 'staging_songs', createFile: 'staging/staging_songs.sql', copyFile: 'staging/staging_songs.copy.sql' },
+  { name: 'staging_events', createFile: 'staging/staging_events.sql', copyFile: 'staging/staging_events.copy.sql' },
 ];
+
+export function stagingTable(name: StagingTable['name']): StagingTable {
+  return STAGING_TABLES.find((t) => t.name === name)!;
+}
 
 /**
  * In build order: songplays reads staging_events and song_catalogue_next (a state table, built before the star

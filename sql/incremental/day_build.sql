@@ -15,7 +15,9 @@ DROP TABLE IF EXISTS user_agents_day;
 CREATE TABLE user_agents_day (LIKE user_agents);
 
 -- User agents that only the day's previous plays used: after the merge, each is deleted unless another
--- day's plays still use it (a day loaded again with other events must leave no agent behind).
+-- day's plays still use it (a day loaded again with other events must leave no agent behind). A day not in
+-- loaded_days has no previous plays (loaded_days lists every day the star tables hold, and is published with
+-- them), so its first load skips this scan of songplays: the local warehouse has no zone maps to skip it with.
 DROP TABLE IF EXISTS user_agents_gone_day;
 CREATE TABLE user_agents_gone_day (user_agent VARCHAR(1024) NOT NULL) DISTSTYLE ALL;
 INSERT INTO user_agents_gone_day (user_agent)
@@ -23,7 +25,8 @@ SELECT DISTINCT user_agent
 FROM songplays
 WHERE start_time >= CAST(:day_start AS TIMESTAMP) AND start_time < CAST(:day_end AS TIMESTAMP)
   AND user_agent IS NOT NULL
-  AND user_agent NOT IN (SELECT user_agent FROM songplays_day WHERE user_agent IS NOT NULL);
+  AND user_agent NOT IN (SELECT user_agent FROM songplays_day WHERE user_agent IS NOT NULL)
+  AND EXISTS (SELECT 1 FROM loaded_days WHERE day = CAST(:day AS DATE));
 
 -- Users whose row the day can change: those with an event on the day now, or before this load.
 DROP TABLE IF EXISTS users_affected_day;

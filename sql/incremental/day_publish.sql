@@ -4,9 +4,12 @@
 -- when the incoming event is later; AWS documents this delete-then-insert in one transaction as the way to
 -- replace existing rows. Parameters as in day_build.sql.
 
--- The day's plays replaced exactly; other days untouched.
+-- The day's plays replaced exactly; other days untouched. The deletes only run for a day loaded before (in
+-- loaded_days, which lists every day the star tables hold): a new day has no rows to delete, and the local
+-- warehouse, without Redshift's zone maps, would scan all of songplays and time to find none.
 DELETE FROM songplays
-WHERE start_time >= CAST(:day_start AS TIMESTAMP) AND start_time < CAST(:day_end AS TIMESTAMP);
+WHERE start_time >= CAST(:day_start AS TIMESTAMP) AND start_time < CAST(:day_end AS TIMESTAMP)
+  AND EXISTS (SELECT 1 FROM loaded_days WHERE day = CAST(:day AS DATE));
 INSERT INTO songplays (
     songplay_id, start_time, user_id, level, song_id, artist_id, session_id, item_in_session,
     location, user_agent, song_title, artist_name, song_length
@@ -17,7 +20,8 @@ FROM songplays_day;
 
 -- time holds one row per start time of songplays: the day's are exactly the day's plays' times.
 DELETE FROM time
-WHERE start_time >= CAST(:day_start AS TIMESTAMP) AND start_time < CAST(:day_end AS TIMESTAMP);
+WHERE start_time >= CAST(:day_start AS TIMESTAMP) AND start_time < CAST(:day_end AS TIMESTAMP)
+  AND EXISTS (SELECT 1 FROM loaded_days WHERE day = CAST(:day AS DATE));
 INSERT INTO time (start_time, hour, day, week, month, year, weekday)
 SELECT start_time, hour, day, week, month, year, weekday FROM time_day;
 

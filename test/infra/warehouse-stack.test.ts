@@ -14,7 +14,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { pathToFileURL } from 'node:url';
-import { OUTPUT_KEYS } from '../../lib/infra/outputs';
+import { OUTPUT_KEYS } from '../../lib/infra/output-keys';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../lib/infra/settings';
 import { DeployedSettings, deployedSettingsOf } from '../../lib/infra/update-rules';
 import { WarehouseStack } from '../../lib/infra/warehouse-stack';

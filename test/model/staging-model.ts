@@ -19,7 +19,7 @@ import { join, relative } from 'node:path';
 export type ColumnKind = 'text' | 'integer' | 'double' | 'epochmillis';
 export type Value = string | number | null;
 
-/** staging_events' columns in table order (sql/staging/create_staging.sql), with each VARCHAR's byte width. */
+/** staging_events' columns in table order (sql/staging/staging_events.sql), with each VARCHAR's byte width. */
 const EVENT_COLUMNS = [
   ['artist', 'text', 1024],
   ['auth', 'text', 32],

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_OUTPUTS_FILE, resolveSettings, type Settings } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
-import { OUTPUT_KEYS } from '../../lib/infra/outputs';
+import { OUTPUT_KEYS } from '../../lib/infra/output-keys';
 import { DEFAULT_SETTINGS } from '../../lib/infra/settings';
 
 const ROLE = 'arn:aws:iam::123456789012:role/SparkifyWarehouse-SourceReadRole';

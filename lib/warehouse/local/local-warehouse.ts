@@ -352,10 +352,16 @@ function copyTarget(executor: Executor, chunks: ChunkFolder): CopyTarget {
     async columns(table) {
       const rows = (
         await executor.query<{ name: string; data_type: string; max_length: number | null; nullable: string }>(
-          `SELECT column_name AS name, data_type, character_maximum_length AS max_length, is_nullable AS nullable
-           FROM information_schema.columns
-           WHERE table_schema = current_schema() AND table_name = $1 AND is_identity = 'NO'
-           ORDER BY ordinal_position`,
+          // What information_schema.columns says (format_type names types as its data_type does), read from
+          // the catalog: the view costs tens of milliseconds a COPY, this a few.
+          `SELECT a.attname AS name, format_type(a.atttypid, NULL) AS data_type,
+                  CASE WHEN a.atttypid IN ('varchar'::regtype, 'bpchar'::regtype) AND a.atttypmod > 0 THEN a.atttypmod - 4 END AS max_length,
+                  CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END AS nullable
+           FROM pg_attribute AS a
+           JOIN pg_class AS c ON c.oid = a.attrelid
+           JOIN pg_namespace AS n ON n.oid = c.relnamespace
+           WHERE n.nspname = current_schema() AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity = ''
+           ORDER BY a.attnum`,
           [table],
         )
       ).rows;
