@@ -137,6 +137,12 @@ export function fastest(runs: readonly { readonly wallMs: number }[]): number {
 
 const MB = 1024 * 1024;
 export const formatSeconds = (ms: number) => (ms / 1000).toFixed(2);
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 export const formatMb = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? '–' : String(Math.round(bytes / MB)));
 export const formatRate = (perSecond: number | undefined) => (perSecond === undefined ? '' : Math.round(perSecond).toLocaleString('en-US'));
 

@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../stage/s3-store';
 import { runMeasured } from './measure';
-import { type EtlRun } from './report';
+import { type EtlRun, median } from './report';
 import { childEnv, runEtl, type RunnerContext } from './runner';
 
 export interface StagingRun {
@@ -136,12 +136,6 @@ export async function benchStaging(ctx: RunnerContext, set: string, workDir: str
 
 function loadSongsMs(run: EtlRun): number | undefined {
   return run.stages.find((x) => x.stage === 'load songs')?.ms;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function stageMarkdown(result: StageBenchResult): string {
