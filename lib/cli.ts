@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, CommanderError } from 'commander';
-import { SparkifyError, StatementError } from './errors';
+import { SparkifyError, StatementError, TranslationError } from './errors';
 import { formatRecords, rowsWord } from './format/result-table';
 import type { Progress } from './pipeline/progress';
 import type { Row } from './warehouse/warehouse';
@@ -93,7 +93,7 @@ export async function runCli(program: Command, main: () => Promise<void>, argv =
 /** Prints an error for a person (and, with `json`, as a JSON object on stdout); returns the exit code it means. */
 export function reportError(e: unknown, options: { json?: boolean } = {}): number {
   if (e instanceof SparkifyError) {
-    process.stderr.write(`Error: ${e.message}\n${e instanceof StatementError ? caretExcerpt(e) : ''}`);
+    process.stderr.write(`Error: ${e.message}\n${e instanceof StatementError || e instanceof TranslationError ? caretExcerpt(e) : ''}`);
     if (options.json) writeErrorDocument(e.name, e.message, e.exitCode, e.step);
     return e.exitCode;
   }
@@ -115,13 +115,14 @@ function writeErrorDocument(kind: string, message: string, exitCode: number, ste
  *   LINE 2: FORM users
  *           ^
  */
-export function caretExcerpt(e: StatementError): string {
-  if (e.position === undefined) return '';
-  const at = Math.min(Math.max(e.position - 1, 0), e.sql.length);
-  const lineStart = e.sql.lastIndexOf('\n', at - 1) + 1;
-  const lineEnd = e.sql.indexOf('\n', at) < 0 ? e.sql.length : e.sql.indexOf('\n', at);
-  const lineNumber = e.sql.slice(0, at).split('\n').length;
-  let text = e.sql.slice(lineStart, lineEnd).replace(/\t/g, ' ');
+export function caretExcerpt(e: { readonly sql?: string; readonly position?: number }): string {
+  const { sql, position } = e;
+  if (position === undefined || sql === undefined) return '';
+  const at = Math.min(Math.max(position - 1, 0), sql.length);
+  const lineStart = sql.lastIndexOf('\n', at - 1) + 1;
+  const lineEnd = sql.indexOf('\n', at) < 0 ? sql.length : sql.indexOf('\n', at);
+  const lineNumber = sql.slice(0, at).split('\n').length;
+  let text = sql.slice(lineStart, lineEnd).replace(/\t/g, ' ');
   let column = at - lineStart;
   // A long line is cut to the stretch around the position.
   if (text.length > 100) {

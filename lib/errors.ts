@@ -23,8 +23,18 @@ export class ConfigError extends SparkifyError {
   }
 }
 
-/** SQL the local translator does not understand; names the construct. */
-export class TranslationError extends SparkifyError {}
+/** SQL the local translator does not understand; names the construct, and where it is when it can. */
+export class TranslationError extends SparkifyError {
+  /** The statement translated (set by the translator as the error leaves it). */
+  sql?: string;
+  /** Where in `sql` the construct is (1-based, in characters): shown with a caret. */
+  readonly position?: number;
+
+  constructor(message: string, options?: { cause?: unknown; position?: number }) {
+    super(message, 1, options);
+    if (options?.position !== undefined) this.position = options.position;
+  }
+}
 
 /** One row a COPY rejected, as `sys_load_error_detail` records it. */
 export interface LoadReject {

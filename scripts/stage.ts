@@ -148,7 +148,7 @@ void runCli(program, async () => {
     );
     for (const r of record.rejected) process.stderr.write(`  ! left out: ${r.key} line ${r.line}: ${r.reason}\n`);
   }
-  if (copied !== undefined) process.stderr.write(`Copied ${copied} other files (logs, JSONPaths) beside the parts; load with npm run etl -- --source ${flags.out}\n`);
+  if (copied !== undefined) process.stderr.write(`Copied ${copied} other file${copied === 1 ? '' : 's'} (logs, JSONPaths) beside the parts; load with npm run etl -- --source ${flags.out}\n`);
 });
 
 function progressLine(p: StageProgress, retries: number): string {
@@ -157,7 +157,7 @@ function progressLine(p: StageProgress, retries: number): string {
   const count = `${p.objectsDone.toLocaleString('en-US')}${p.objectsTotal === undefined ? '' : `/${p.objectsTotal.toLocaleString('en-US')}`} objects`;
   const bytes = `${(p.bytesDone / 1e6).toFixed(1)}${p.bytesTotal === undefined ? '' : `/${(p.bytesTotal / 1e6).toFixed(1)}`} MB`;
   const eta = p.objectsTotal !== undefined && rate > 0 ? `, ETA ${Math.ceil((p.objectsTotal - p.objectsDone) / rate)} s` : '';
-  return `${p.phase} ${count}, ${bytes}, ${Math.round(rate).toLocaleString('en-US')} objects/s${eta}, ${p.partsUploaded} parts written${retries > 0 ? `, ${retries} retries` : ''}`;
+  return `${p.phase} ${count}, ${bytes}, ${Math.round(rate).toLocaleString('en-US')} objects/s${eta}, ${p.partsUploaded} part${p.partsUploaded === 1 ? '' : 's'} written${retries > 0 ? `, ${retries} ${retries === 1 ? 'retry' : 'retries'}` : ''}`;
 }
 
 function wholeNumber(flag: string, text: string, min: number, max: number): number {

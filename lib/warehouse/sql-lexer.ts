@@ -3,6 +3,7 @@
  * comments, so a rewrite never touches text inside them. Shared by the dialect translator, the COPY parser
  * and the statement splitter.
  */
+import { StatementError } from '../errors';
 
 export type TokenKind = 'space' | 'comment' | 'string' | 'ident' | 'word' | 'number' | 'param' | 'op';
 
@@ -36,7 +37,7 @@ export function tokenize(sql: string): Token[] {
       push('comment', j < 0 ? sql.length : j);
     } else if (c === '/' && next === '*') {
       const j = sql.indexOf('*/', i + 2);
-      if (j < 0) throw new SyntaxError(`unterminated /* comment starting at offset ${i}`);
+      if (j < 0) throw unterminated(sql, i, 'comment (/* … */)');
       push('comment', j + 2);
     } else if (c === "'" || c === '"') {
       push(c === "'" ? 'string' : 'ident', endOfQuoted(sql, i, c));
@@ -67,7 +68,7 @@ function endOfQuoted(sql: string, start: number, quote: string): number {
   let j = start + 1;
   for (;;) {
     const k = sql.indexOf(quote, j);
-    if (k < 0) throw new SyntaxError(`unterminated ${quote === "'" ? 'string literal' : 'quoted identifier'} starting at offset ${start}`);
+    if (k < 0) throw unterminated(sql, start, quote === "'" ? "string literal ('…')" : 'quoted identifier ("…")');
     if (sql[k + 1] === quote) j = k + 2;
     else return k + 1;
   }
@@ -107,4 +108,9 @@ export function splitStatements(script: string): string[] {
   }
   flush();
   return statements;
+}
+
+/** SQL that cannot even be split into tokens: the user's to fix, shown with a caret where the text opens. */
+function unterminated(sql: string, at: number, what: string): StatementError {
+  return new StatementError(`The SQL ends inside a ${what} that opens here: close it, or remove it.`, sql, { position: at + 1 });
 }

@@ -1,4 +1,5 @@
-import { TranslationError } from '../../lib/errors';
+import { caretExcerpt } from '../../lib/cli';
+import { StatementError, TranslationError } from '../../lib/errors';
 import {
   DATE_PARTS,
   POSTGRES_ONLY_WORDS,
@@ -98,6 +99,31 @@ describe('Redshift → Postgres translation', () => {
     expect(squash(translate(`SELECT DATE_PART(${name}, ts), DATEPART('${name}', ts), EXTRACT(${name} FROM ts) FROM t`))).toBe(
       `SELECT DATE_PART('${pg}', ts), DATE_PART('${pg}', ts), EXTRACT(${pg} FROM ts) FROM t`,
     );
+  });
+
+  // What npm run query prints under the error: the line, and a caret under what the error names.
+  const thrown = (work: () => unknown) => {
+    try {
+      work();
+    } catch (e) {
+      return e as Error & { sql?: string; position?: number };
+    }
+    throw new Error('expected an error');
+  };
+  test('a refused construct, an unclosed parenthesis and SQL cut short are pointed at with a caret', () => {
+    const top = thrown(() => translate('SELECT user_id FROM users\nWHERE level IN (SELECT TOP 1 level FROM users)'));
+    expect(top).toBeInstanceOf(TranslationError);
+    expect(caretExcerpt(top)).toBe('LINE 2: WHERE level IN (SELECT TOP 1 level FROM users)\n' + ' '.repeat(31) + '^\n');
+    const paren = thrown(() => translate('SELECT COUNT(* FROM users'));
+    expect(paren).toBeInstanceOf(TranslationError);
+    expect(paren.message).toMatch(/Unbalanced parentheses.*never closed/);
+    expect(caretExcerpt(paren)).toBe('LINE 1: SELECT COUNT(* FROM users\n' + ' '.repeat(20) + '^\n');
+    for (const [sql, what, column] of [["SELECT 'abc FROM t", 'string literal', 7], ['SELECT "abc FROM t', 'quoted identifier', 7], ['SELECT 1 /* note', 'comment', 9]] as const) {
+      const cut = thrown(() => splitStatements(sql));
+      expect(cut).toBeInstanceOf(StatementError);
+      expect(cut.message).toContain(`ends inside a ${what}`);
+      expect(caretExcerpt(cut)).toBe(`LINE 1: ${sql}\n${' '.repeat(8 + column)}^\n`);
+    }
   });
 
   test('statements are split on top-level semicolons only', () => {

@@ -67,15 +67,23 @@ export const POSTGRES_ONLY_WORDS: ReadonlySet<string> = new Set(['RETURNING', 'S
 export const UNSUPPORTED_STATEMENTS: readonly string[] = ['UNLOAD', 'VACUUM', 'REVOKE', 'CREATE EXTERNAL', 'CREATE LIBRARY', 'ALTER DATASHARE', 'CREATE DATASHARE'];
 
 export function translate(sql: string): string {
-  const tokens = tokenize(sql);
+  try {
+    return translateTokens(tokenize(sql));
+  } catch (e) {
+    if (e instanceof TranslationError) e.sql ??= sql;
+    throw e;
+  }
+}
+
+function translateTokens(tokens: Token[]): string {
   const sig = significant(tokens);
   const head = sig.slice(0, 2).map((t) => t.text.toUpperCase());
   for (const statement of UNSUPPORTED_STATEMENTS) {
     const words = statement.split(' ');
-    if (words.every((w, i) => head[i] === w)) fail(statement, 'is a Redshift statement the local warehouse cannot run');
+    if (words.every((w, i) => head[i] === w)) fail(statement, 'is a Redshift statement the local warehouse cannot run', sig[0]);
   }
   if (isWord(sig[0], 'COPY')) {
-    fail('COPY', 'must be run through the local warehouse, which emulates it; it cannot be translated to SQL');
+    fail('COPY', 'must be run through the local warehouse, which emulates it; it cannot be translated to SQL', sig[0]);
   }
   checkUnsupported(sig);
   if (isWord(sig[0], 'GRANT')) return grantSelect(tokens);
@@ -103,10 +111,12 @@ function dropLateBinding(tokens: Token[]): void {
   for (const token of sig.slice(n - 4)) tokens[tokens.indexOf(token)] = { ...token, text: '' };
 }
 
-function fail(construct: string, why: string): never {
+/** @param at the token where the construct is, for the caret under it */
+function fail(construct: string, why: string, at?: Token): never {
   throw new TranslationError(
     `The local warehouse cannot translate ${construct}: it ${why}. ` +
       'Rewrite the statement without it, or run it on the Redshift target.',
+    { position: at === undefined ? undefined : at.offset + 1 },
   );
 }
 
@@ -116,12 +126,12 @@ function checkUnsupported(sig: readonly Token[]): void {
     const word = token.text.toUpperCase();
     const next = sig[i + 1];
     const isCall = next?.kind === 'op' && next.text === '(';
-    if (isCall && UNSUPPORTED_FUNCTIONS.has(word)) fail(`${word}()`, 'is a Redshift function with no faithful Postgres translation here');
-    if (Object.hasOwn(REDSHIFT_ONLY_WORDS, word)) fail(word, REDSHIFT_ONLY_WORDS[word]!);
-    if (UNSUPPORTED_TYPES.has(word)) fail(`the ${word} type`, 'has no Postgres equivalent here');
-    if (POSTGRES_ONLY_WORDS.has(word)) fail(word, 'is Postgres syntax that Redshift refuses');
-    if (word === 'ON' && isWord(next, 'CONFLICT')) fail('ON CONFLICT', 'is Postgres syntax that Redshift refuses');
-    if (word === 'TOP' && isWord(sig[i - 1], 'SELECT', 'DISTINCT')) fail('SELECT TOP', 'is Redshift syntax; use LIMIT, which both accept');
+    if (isCall && UNSUPPORTED_FUNCTIONS.has(word)) fail(`${word}()`, 'is a Redshift function with no faithful Postgres translation here', token);
+    if (Object.hasOwn(REDSHIFT_ONLY_WORDS, word)) fail(word, REDSHIFT_ONLY_WORDS[word]!, token);
+    if (UNSUPPORTED_TYPES.has(word)) fail(`the ${word} type`, 'has no Postgres equivalent here', token);
+    if (POSTGRES_ONLY_WORDS.has(word)) fail(word, 'is Postgres syntax that Redshift refuses', token);
+    if (word === 'ON' && isWord(next, 'CONFLICT')) fail('ON CONFLICT', 'is Postgres syntax that Redshift refuses', token);
+    if (word === 'TOP' && isWord(sig[i - 1], 'SELECT', 'DISTINCT')) fail('SELECT TOP', 'is Redshift syntax; use LIMIT, which both accept', token);
   });
 }
 
@@ -149,7 +159,7 @@ function closingParen(tokens: readonly Token[], open: number): number {
     if (isOp(tokens[i], '(')) depth++;
     else if (isOp(tokens[i], ')') && --depth === 0) return i;
   }
-  throw new TranslationError(`Unbalanced parentheses in the statement near "${tokens[open]!.text}…" (offset ${tokens[open]!.offset}).`);
+  throw new TranslationError('Unbalanced parentheses in the statement: this one is never closed. Close it, or remove it.', { position: tokens[open]!.offset + 1 });
 }
 
 /** Splits tokens[from, to) on top-level commas. */
