@@ -9,6 +9,7 @@ import {
   custom_resources as cr,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { functionRole } from './function-role';
 
 /** Properties of {@link WarehouseNamespace}. */
 export interface WarehouseNamespaceProps {
@@ -80,32 +81,18 @@ export class WarehouseNamespace extends Construct {
    * Its role and log group are this stack's own: no managed policy, and nothing left behind on destroy.
    */
   private lookUpAdminSecretArn(namespaceName: string): string {
-    const logGroup = new logs.LogGroup(this, 'AdminSecretLookupLogs', {
-      retention: logs.RetentionDays.ONE_WEEK,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // The role carries its permissions inline from the start of the deploy: a separate policy naming the
-    // namespace's ARN would only be created after the namespace, right before the function runs, and IAM
-    // may not have propagated it by then (AccessDenied and a rolled-back first deploy: aws/aws-cdk#23340,
-    // #21332, #31429). Namespace ARNs end in a generated id, not the name, so the grant names every
-    // namespace of this account and region; it is read-only.
-    const role = new iam.Role(this, 'AdminSecretLookupRole', {
+    // The grant is inline (functionRole: a separate policy naming the namespace's ARN would race IAM's
+    // propagation). Namespace ARNs end in a generated id, not the name, so it names every namespace of this
+    // account and region; it is read-only.
+    const { role, logGroup } = functionRole(this, 'AdminSecretLookup', {
       description: 'Reads the namespace once at deploy time to find its admin secret ARN',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      inlinePolicies: {
-        ReadNamespace: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              actions: ['redshift-serverless:GetNamespace'],
-              resources: [`arn:${Aws.PARTITION}:redshift-serverless:${Aws.REGION}:${Aws.ACCOUNT_ID}:namespace/*`],
-            }),
-            new iam.PolicyStatement({
-              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [logGroup.logGroupArn],
-            }),
-          ],
+      policyName: 'ReadNamespace',
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['redshift-serverless:GetNamespace'],
+          resources: [`arn:${Aws.PARTITION}:redshift-serverless:${Aws.REGION}:${Aws.ACCOUNT_ID}:namespace/*`],
         }),
-      },
+      ],
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:redshift-serverless:<AWS::Region>:<AWS::AccountId>:namespace/*]',

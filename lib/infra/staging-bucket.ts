@@ -5,10 +5,10 @@ import {
   Validations,
   aws_iam as iam,
   aws_lambda as lambda,
-  aws_logs as logs,
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { functionRole } from './function-role';
 
 /** Properties of {@link StagingBucket}. */
 export interface StagingBucketProps {
@@ -95,22 +95,13 @@ export class StagingBucket extends Construct {
 
   /** A custom resource that deletes every object of the bucket when the stack is destroyed (a bucket must be empty to be deleted). */
   private emptyOnDelete(): iam.Role {
-    const logGroup = new logs.LogGroup(this, 'EmptyOnDeleteLogs', {
-      retention: logs.RetentionDays.ONE_WEEK,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const role = new iam.Role(this, 'EmptyOnDeleteRole', {
+    const { role, logGroup } = functionRole(this, 'EmptyOnDelete', {
       description: 'Deletes the staging bucket\'s objects when the stack is destroyed',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      inlinePolicies: {
-        EmptyStagingBucket: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
-            new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [this.bucket.arnForObjects('*')] }),
-            new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-          ],
-        }),
-      },
+      policyName: 'EmptyStagingBucket',
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+        new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [this.bucket.arnForObjects('*')] }),
+      ],
     });
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.bucket)}.Arn>/*]`,

@@ -2,16 +2,15 @@ import * as path from 'node:path';
 import {
   CustomResource,
   Duration,
-  RemovalPolicy,
   Stack,
   Validations,
   aws_iam as iam,
   aws_lambda as lambda,
   aws_lambda_nodejs as nodejs,
-  aws_logs as logs,
   aws_redshiftserverless as redshiftserverless,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { functionRole } from './function-role';
 import { UsageLimitBreachAction, UsageLimitPeriod } from './settings';
 
 /** The repository root: esbuild bundles from here, with the versions package-lock.json pins. */
@@ -32,7 +31,7 @@ export interface WarehouseUsageLimitProps {
  * it, so a small function of this stack's own (usage-limit-handler.ts) calls the usage-limit API.
  *
  * Its role has its permissions inline from the start of the deploy, so nothing waits on IAM propagation
- * when the function first runs (the race lib/infra/namespace.ts also avoids). The usage-limit actions
+ * when the function first runs (lib/infra/function-role.ts). The usage-limit actions
  * support no resource-level permissions (Service Authorization Reference, Amazon Redshift Serverless), so
  * they are granted on `*`, limited to this stack's region.
  */
@@ -44,28 +43,16 @@ export class WarehouseUsageLimit extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_WEEK,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const role = new iam.Role(this, 'Role', {
+    const { role, logGroup } = functionRole(this, '', {
       description: 'Creates, updates and deletes the Redshift Serverless usage limit of the warehouse workgroup',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      inlinePolicies: {
-        ManageUsageLimit: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              actions: ['redshift-serverless:CreateUsageLimit', 'redshift-serverless:UpdateUsageLimit', 'redshift-serverless:DeleteUsageLimit'],
-              resources: ['*'],
-              conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
-            }),
-            new iam.PolicyStatement({
-              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [logGroup.logGroupArn],
-            }),
-          ],
+      policyName: 'ManageUsageLimit',
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['redshift-serverless:CreateUsageLimit', 'redshift-serverless:UpdateUsageLimit', 'redshift-serverless:DeleteUsageLimit'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
         }),
-      },
+      ],
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
