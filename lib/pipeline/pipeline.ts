@@ -99,7 +99,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
       // Each star table is created empty and filled in this transaction, so its rows are the rows its
       // statements report inserting: no count has to read the tables again.
       const statements = buildStatements();
-      // The state tables first: songplays is matched against song_catalogue_next.
+      // The state tables first: users is read from user_day_states_next, songplays matched against song_catalogue_next.
       const state = stateBuildStatements();
       const results = (await warehouse.run([...state, ...statements], { transaction: true })).slice(state.length);
       const counts = Object.fromEntries(STAR_TABLES.map((t) => [t, 0])) as Record<StarTable, number>;

@@ -19,9 +19,9 @@ export function stagingTable(name: StagingTable['name']): StagingTable {
 }
 
 /**
- * In build order: songplays reads staging_events and song_catalogue_next (a state table, built before the star
- * tables), time reads songplays. user_agents is created empty by its SQL and filled from songplays by
- * lib/pipeline/user-agents.ts, after the rest of the build.
+ * In build order: users reads user_day_states_next, songplays reads staging_events and song_catalogue_next
+ * (state tables, built before the star tables), time reads songplays. user_agents is created empty by its SQL
+ * and filled from songplays by lib/pipeline/user-agents.ts, after the rest of the build.
  */
 export const STAR_TABLES = ['songs', 'artists', 'users', 'songplays', 'time', 'user_agents'] as const;
 export type StarTable = (typeof STAR_TABLES)[number];

@@ -1,8 +1,8 @@
 -- user_day_states: each user's latest event of each day (by event time, then session, then item, as
--- sql/marts/users.sql orders them), with what users keeps of it. users is the latest of these per user, so a
--- daily load can recompute a user's row from the days kept here whatever order the days arrive in, and a day
--- loaded again with other events replaces exactly its own states. A day is the event's UTC date.
--- Filled from staging_events: all of it on a full run, one day's file on a daily run.
+-- sql/marts/users.sql orders them), with what users keeps of it. users is the latest of these per user: a full
+-- run builds it from them, and a daily load recomputes a user's row from the days kept here, whatever order
+-- the days arrive in; a day loaded again with other events replaces exactly its own states. A day is the
+-- event's UTC date. Filled from staging_events: all of it on a full run, one day's file on a daily run.
 -- @test not_null: user_id, day, ts
 
 CREATE TABLE {{table}} (
@@ -20,8 +20,8 @@ CREATE TABLE {{table}} (
 DISTSTYLE ALL
 SORTKEY (user_id, day);
 
--- Only each user's rows at their latest ts of the day are ranked, as in users.sql (ranking every event
--- sorts a million wide rows on a full run).
+-- Only each user's rows at their latest ts of the day are ranked (ranking every event sorts a million wide
+-- rows on a full run).
 -- Text values RTRIMmed of trailing spaces, as users stores them (sql/marts/users.sql).
 INSERT INTO {{table}} (user_id, day, ts, session_id, item_in_session, first_name, last_name, gender, level, location)
 SELECT user_id, day, ts, session_id, item_in_session, RTRIM(first_name), RTRIM(last_name), RTRIM(gender), RTRIM(level), RTRIM(location)

@@ -18,24 +18,19 @@ CREATE TABLE users_next (
 DISTSTYLE ALL
 SORTKEY (user_id);
 
--- "Latest" is by event time, then session and item, so two events in the same millisecond still order.
--- Only each user's rows at their latest ts are ranked: ranking every event sorted a million wide rows.
--- (ts is never NULL here: staging_events tests it before the build.)
+-- The user's latest event is the latest of their days' latest events, which the full run has just built
+-- into user_day_states_next (sql/incremental/user_day_states.sql: one row per user and day, text already
+-- RTRIMmed), as a daily load recomputes a user from user_day_states. "Latest" is by event time, then session
+-- and item, so two events in the same millisecond still order. Ranking those few rows a user, not the events,
+-- keeps the full run from sorting a million wide rows.
 INSERT INTO users_next (user_id, first_name, last_name, gender, level, location)
-SELECT user_id, RTRIM(first_name), RTRIM(last_name), RTRIM(gender), RTRIM(level), RTRIM(location)
+SELECT user_id, first_name, last_name, gender, level, location
 FROM (
-    SELECT e.user_id, e.first_name, e.last_name, e.gender, e.level, e.location,
+    SELECT s.user_id, s.first_name, s.last_name, s.gender, s.level, s.location,
            ROW_NUMBER() OVER (
-               PARTITION BY e.user_id
-               ORDER BY e.session_id DESC, e.item_in_session DESC
+               PARTITION BY s.user_id
+               ORDER BY s.ts DESC, s.session_id DESC, s.item_in_session DESC
            ) AS rn
-    FROM staging_events AS e
-    JOIN (
-        SELECT user_id, MAX(ts) AS ts
-        FROM staging_events
-        WHERE user_id IS NOT NULL
-        GROUP BY user_id
-    ) AS latest
-        ON latest.user_id = e.user_id AND latest.ts = e.ts
+    FROM user_day_states_next AS s
 ) AS ranked
 WHERE rn = 1;
