@@ -51,6 +51,17 @@ export interface LoadReject {
   readonly rawValue: string;
 }
 
+/** Where a rejected row is and why: `s3://…/file.json line 3 column ts: reason`. */
+export function describeReject(r: { readonly file: string; readonly line: number; readonly column: string; readonly reason: string }): string {
+  return `${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`;
+}
+
+/** The first five rejects described, and how many more there are. */
+export function describeRejects(rejects: readonly Parameters<typeof describeReject>[0][]): string {
+  const shown = rejects.slice(0, 5).map(describeReject).join('; ');
+  return rejects.length > 5 ? `${shown}; and ${rejects.length - 5} more` : shown;
+}
+
 /** A COPY that failed: too many rejected rows, zero rows read, or a file it could not read. */
 export class LoadError extends SparkifyError {
   constructor(

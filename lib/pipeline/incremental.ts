@@ -11,10 +11,11 @@
  * keeps. SQL: sql/incremental/; why delete-and-insert and not MERGE: docs/daily-loads.md.
  */
 import type { Reader, SourceSettings } from '../config';
-import { LoadError, SparkifyError } from '../errors';
+import { SparkifyError } from '../errors';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { dayParams, dayUri } from './days';
-import { copyTemplateValues, type LoadRejectRow, loadRejects } from './pipeline';
+import { loadDetail, type LoadRejectRow, loadStaging, warnLoad } from './load-staging';
+import { copyTemplateValues } from './pipeline';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { existingTables } from './run-ledger';
@@ -122,22 +123,13 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
 
   const staging = stagingTable('staging_events');
   await step(`${day}: create staging_events`, () => warehouse.run(statementsOf(staging.createFile).map((sql) => ({ sql }))));
+  const values = { ...copyTemplateValues(options.sources), events_uri: copyTemplateValues({ ...options.sources, eventsUri: uri }).events_uri };
   const loaded = await step(
     `${day}: load staging_events`,
-    async () => {
-      const values = { ...copyTemplateValues(options.sources), events_uri: copyTemplateValues({ ...options.sources, eventsUri: uri }).events_uri };
-      const [result] = await warehouse.run(statementsOf(staging.copyFile, values).map((sql) => ({ sql, label: `COPY ${uri} into staging_events` })));
-      // Counted, not taken from what the COPY reports: the Data API may report 0 rows for a COPY.
-      const [count] = await warehouse.query<{ n: number }>('SELECT COUNT(*) AS n FROM staging_events');
-      const rows = Number(count?.n ?? 0);
-      if (rows === 0) {
-        throw new LoadError(`COPY into staging_events read zero rows from ${uri}: the day's log file is empty. A load of nothing is a failure; check the source.`, 'staging_events');
-      }
-      return { rows, rejects: await loadRejects(warehouse, 'staging_events', result?.queryId) };
-    },
-    (r) => ({ rows: r.rows, detail: r.rejects.length > 0 ? `${r.rejects.length} rejected` : undefined }),
+    () => loadStaging(warehouse, 'staging_events', statementsOf(staging.copyFile, values), uri, options.sources.maxErrors, "the day's log file is empty"),
+    loadDetail,
   );
-  for (const r of loaded.rejects) progress.warn(`staging_events: rejected ${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`);
+  warnLoad(progress, 'staging_events', loaded);
 
   const stagingChecks = await step(
     `${day}: check staging_events`,
@@ -250,20 +242,11 @@ export async function reloadCatalogue(
   await step('catalogue: create staging_songs', () => warehouse.run(statementsOf(staging.createFile).map((sql) => ({ sql }))));
   const loaded = await step(
     'catalogue: load staging_songs',
-    async () => {
-      const [result] = await warehouse.run(
-        statementsOf(staging.copyFile, copyTemplateValues(options.sources)).map((sql) => ({ sql, label: 'COPY into staging_songs' })),
-      );
-      const [count] = await warehouse.query<{ n: number }>('SELECT COUNT(*) AS n FROM staging_songs');
-      const rows = Number(count?.n ?? 0);
-      if (rows === 0) {
-        throw new LoadError(`COPY into staging_songs read zero rows from ${options.sources.songsUri}: the song files are empty or missing.`, 'staging_songs');
-      }
-      return { rows, rejects: await loadRejects(warehouse, 'staging_songs', result?.queryId) };
-    },
-    (r) => ({ rows: r.rows, detail: r.rejects.length > 0 ? `${r.rejects.length} rejected` : undefined }),
+    () =>
+      loadStaging(warehouse, 'staging_songs', statementsOf(staging.copyFile, copyTemplateValues(options.sources)), options.sources.songsUri, options.sources.maxErrors, 'the song files are empty or missing'),
+    loadDetail,
   );
-  for (const r of loaded.rejects) progress.warn(`staging_songs: rejected ${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`);
+  warnLoad(progress, 'staging_songs', loaded);
   const stagingChecks = await step(
     'catalogue: check staging_songs',
     checked(() => runChecks(warehouse, [{ table: 'staging_songs', tests: dataTestsOf(staging.copyFile) }]), 'The staging table staging_songs holds the bad rows; the star tables were not touched.'),

@@ -10,10 +10,11 @@
  * targets keep; where neither can be found for a load that may have tolerated rejects, the run says so
  * instead of reporting none.
  */
-import { LoadError } from '../errors';
+import { describeReject, describeRejects, LoadError } from '../errors';
 import { identifier } from '../sql-literals';
 import type { Warehouse } from '../warehouse/warehouse';
 import { rejectsThatFail } from '../warehouse/local/copy/encoder';
+import type { Progress, StepResult } from './progress';
 
 export interface LoadRejectRow {
   readonly table: string;
@@ -35,6 +36,7 @@ export interface StagingLoad {
 /**
  * Runs the COPY statements of one staging table (created empty in this run) and returns what it loaded.
  * A load of no rows is a failure (architecture rule 5), whatever the statement reported.
+ * @param empty what a load of nothing from `source` means, for the error
  */
 export async function loadStaging(
   warehouse: Warehouse,
@@ -42,6 +44,7 @@ export async function loadStaging(
   copySql: readonly string[],
   source: string,
   maxErrors: number,
+  empty = 'the files there are empty or hold no records',
 ): Promise<StagingLoad> {
   const [result] = await warehouse.run(copySql.map((sql) => ({ sql, label: `COPY into ${table}` })));
   const [counted] = await warehouse.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${identifier('table', table)}`);
@@ -49,7 +52,7 @@ export async function loadStaging(
   const queryId = result?.queryId;
   const rejects = await loadRejects(warehouse, table, queryId);
   if (rows === 0) {
-    const why = rejects.length > 0 ? `: every record was rejected (${listRejects(rejects)})` : ': the files there are empty or hold no records';
+    const why = rejects.length > 0 ? `: every record was rejected (${describeRejects(rejects)})` : `: ${empty}`;
     throw new LoadError(`COPY into ${table} read zero rows from ${source}${why}. A load of nothing is a failure; check the source.`, table);
   }
   // Under MAXERROR 0 or 1 a COPY that succeeded rejected nothing: there is nothing to confirm.
@@ -80,7 +83,7 @@ export async function loadStaging(
 }
 
 /** The rows a COPY rejected (within MAXERROR), as sys_load_error_detail holds them on both targets. */
-export async function loadRejects(warehouse: Warehouse, table: string, queryId: number | undefined): Promise<LoadRejectRow[]> {
+async function loadRejects(warehouse: Warehouse, table: string, queryId: number | undefined): Promise<LoadRejectRow[]> {
   if (queryId === undefined) return [];
   const rows = await warehouse.query<{ file_name: string; line_number: number; column_name: string; error_message: string }>(
     `SELECT TRIM(file_name) AS file_name, line_number, TRIM(column_name) AS column_name, TRIM(error_message) AS error_message
@@ -90,10 +93,13 @@ export async function loadRejects(warehouse: Warehouse, table: string, queryId: 
   return rows.map((r) => ({ table, file: r.file_name, line: Number(r.line_number), column: r.column_name, reason: r.error_message }));
 }
 
-function listRejects(rejects: readonly LoadRejectRow[]): string {
-  const shown = rejects
-    .slice(0, 5)
-    .map((r) => `${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`)
-    .join('; ');
-  return rejects.length > 5 ? `${shown}; and ${rejects.length - 5} more` : shown;
+/** A load's step line: its rows, and its rejects or that they could not be confirmed. */
+export function loadDetail(load: StagingLoad): Omit<StepResult, 'step' | 'ms'> {
+  return { rows: load.rows, detail: load.rejects.length > 0 ? `${load.rejects.length} rejected` : load.unconfirmed ? 'rejects unconfirmed' : undefined };
+}
+
+/** Warns of what a load could not confirm and of each row it rejected. */
+export function warnLoad(progress: Progress, table: string, load: StagingLoad): void {
+  if (load.unconfirmed) progress.warn(load.unconfirmed);
+  for (const r of load.rejects) progress.warn(`${table}: rejected ${describeReject(r)}`);
 }

@@ -12,14 +12,11 @@ import { iamRoleLiteral, integerLiteral, quoteLiteral, regionLiteral, s3UriLiter
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
-import { loadStaging, type LoadRejectRow } from './load-staging';
+import { loadDetail, loadStaging, type LoadRejectRow, warnLoad } from './load-staging';
 import { assertReplaceable, publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
-
-export { loadRejects } from './load-staging';
-export type { LoadRejectRow } from './load-staging';
 
 export interface PipelineOptions {
   readonly sources: SourceSettings;
@@ -73,13 +70,10 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
     const loaded = await step(
       `load ${staging.name}`,
       () => loadStaging(warehouse, staging.name, statementsOf(staging.copyFile, templateValues), uri, options.sources.maxErrors),
-      (r) => ({ rows: r.rows, detail: r.rejects.length > 0 ? `${r.rejects.length} rejected` : r.unconfirmed ? 'rejects unconfirmed' : undefined }),
+      loadDetail,
     );
-    if (loaded.unconfirmed) progress.warn(loaded.unconfirmed);
-    for (const r of loaded.rejects) {
-      rejected.push(r);
-      progress.warn(`${staging.name}: rejected ${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`);
-    }
+    warnLoad(progress, staging.name, loaded);
+    rejected.push(...loaded.rejects);
     const results = await step(
       `check ${staging.name}`,
       async () => {

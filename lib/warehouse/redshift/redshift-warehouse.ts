@@ -6,7 +6,7 @@
  * fails comes back with the rows sys_load_error_detail holds for it.
  */
 import type { ColumnMetadata, DescribeStatementResponse, RedshiftDataClient, SubStatementData } from '@aws-sdk/client-redshift-data';
-import { LoadError, type LoadReject, type StatementError } from '../../errors';
+import { describeRejects, LoadError, type LoadReject, type StatementError } from '../../errors';
 import { significant, tokenize } from '../sql-lexer';
 import { assertReadOnly, commandTag } from '../statement-kind';
 import type { ExecuteOptions, ResultSet, Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
@@ -259,7 +259,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
     } catch (e) {
       return new LoadError(`${failure.message} (sys_load_error_detail could not be read: ${(e as Error).message})`, table, [], { cause: failure });
     }
-    const detail = rejects.length > 0 ? `Rejected rows: ${listRejects(rejects)}.` : `sys_load_error_detail holds no rows for query ${queryId}.`;
+    const detail = rejects.length > 0 ? `Rejected rows: ${describeRejects(rejects)}.` : `sys_load_error_detail holds no rows for query ${queryId}.`;
     return new LoadError(`${failure.message} ${detail}`, table, rejects, { cause: failure });
   }
 
@@ -285,10 +285,3 @@ function copyTable(sql: string): string | undefined {
   return name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase();
 }
 
-function listRejects(rejects: readonly LoadReject[]): string {
-  const shown = rejects
-    .slice(0, 5)
-    .map((r) => `${r.file} line ${r.line}${r.column ? ` column ${r.column}` : ''}: ${r.reason}`)
-    .join('; ');
-  return rejects.length > 5 ? `${shown}; and ${rejects.length - 5} more` : shown;
-}
