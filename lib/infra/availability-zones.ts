@@ -37,3 +37,11 @@ export function chooseAvailabilityZones(stack: Stack, settings: WarehouseSetting
       `(two will do only in ${TWO_ZONE_REGIONS.join(', ')}). Deploy to another region with "region" in cdk.json.`,
   );
 }
+
+/**
+ * The zones as names to record and compare, or `null` when synth does not know them: `Fn::GetAZs` tokens
+ * without an account, or CDK's placeholders (`dummy1a`…) on the CLI's first pass before its lookup.
+ */
+export function knownZones(zones: readonly string[]): readonly string[] | null {
+  return zones.some((zone) => Token.isUnresolved(zone) || zone.startsWith('dummy')) ? null : zones;
+}

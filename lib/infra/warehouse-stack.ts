@@ -1,14 +1,14 @@
-import { Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Alerts } from './alerts';
-import { chooseAvailabilityZones } from './availability-zones';
+import { chooseAvailabilityZones, knownZones } from './availability-zones';
 import { WarehouseNamespace } from './namespace';
 import { WarehouseNetwork } from './network';
 import { WarehouseOutputs } from './outputs';
 import { DEFAULT_SETTINGS, WarehouseSettings, validateSettings } from './settings';
 import { SourceReadRole } from './source-read-role';
 import { StagingBucket } from './staging-bucket';
-import { deployedSettingsOf } from './update-rules';
+import { DeployedSettings, checkUpdate, deployedSettingsOf } from './update-rules';
 import { WarehouseUsageLimit } from './usage-limit';
 import { WarehouseWorkgroup } from './workgroup';
 
@@ -21,6 +21,17 @@ export interface WarehouseStackProps extends StackProps {
    * @default DEFAULT_SETTINGS
    */
   readonly settings?: WarehouseSettings;
+  /**
+   * What the last deploy published (`DeployedSettings` in cdk-outputs.json). With it, a change the service would
+   * refuse halfway, or that would do nothing or lose data, stops the synth (update-rules.ts).
+   * @default - a first deploy: nothing to check against
+   */
+  readonly deployed?: DeployedSettings;
+  /**
+   * True when the settings say `"maxCapacity": "none"`: the cap was removed outside CloudFormation.
+   * @default false
+   */
+  readonly maxCapacityNone?: boolean;
 }
 
 /**
@@ -57,10 +68,14 @@ export class WarehouseStack extends Stack {
 
     this.alerts = new Alerts(this, 'Alerts', { email: settings.alertEmail });
 
+    const availabilityZones = chooseAvailabilityZones(this, settings);
+    const notices = checkUpdate(settings, props.deployed, { availabilityZones: knownZones(availabilityZones), maxCapacityNone: props.maxCapacityNone });
+    for (const notice of notices) Annotations.of(this).addWarningV2('sparkify:namespaceReplaced', notice);
+
     this.network = new WarehouseNetwork(this, 'Network', {
       port: settings.port,
       ingressCidr: settings.ingressCidr,
-      availabilityZones: chooseAvailabilityZones(this, settings),
+      availabilityZones,
     });
 
     this.stagingBucket = new StagingBucket(this, 'StagingBucket', { writerArns: settings.stagingWriterArns });
@@ -111,7 +126,7 @@ export class WarehouseStack extends Stack {
       adminSecretArn: this.namespace.adminSecretArn,
       stagingBucketName: this.stagingBucket.bucket.bucketName,
       alertsTopicArn: this.alerts.topic.topicArn,
-      deployedSettings: deployedSettingsOf(settings),
+      deployedSettings: deployedSettingsOf(settings, knownZones(availabilityZones)),
     });
   }
 }
