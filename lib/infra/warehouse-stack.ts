@@ -41,7 +41,8 @@ export interface WarehouseStackProps extends StackProps {
  *
  * The account is left to the CLI's credentials (so `cdk synth` needs none); the region is fixed by the
  * settings so the template and its outputs name it.
- * With `usageLimitRpuHours` set, a usage limit caps the RPU-hours the workgroup may use per period.
+ * A usage limit caps the RPU-hours the workgroup may use per period (on by default), and an alarm on it reaches
+ * the alerts topic.
  */
 export class WarehouseStack extends Stack {
   readonly settings: WarehouseSettings;
@@ -52,7 +53,7 @@ export class WarehouseStack extends Stack {
   readonly stagingBucket: StagingBucket;
   /** The topic every alarm of the stack publishes to (`alerts.notify(alarm)`); `alertEmail` subscribes an address. */
   readonly alerts: Alerts;
-  /** The spending control, when `usageLimitRpuHours` is set. */
+  /** The spending control, unless `usageLimitRpuHours` is "none". */
   readonly usageLimit?: WarehouseUsageLimit;
 
   constructor(scope: Construct, id: string, props: WarehouseStackProps = {}) {
@@ -111,6 +112,7 @@ export class WarehouseStack extends Stack {
         rpuHours: settings.usageLimitRpuHours,
         period: settings.usageLimitPeriod,
         breachAction: settings.usageLimitBreachAction,
+        alerts: this.alerts,
       });
     }
 
