@@ -60,7 +60,9 @@ interface SynthOptions {
 /** Synthesizes one stack the way bin/ does: settings from context, AwsSolutions checks on the app. */
 function synth(context: Record<string, unknown>, options: SynthOptions = {}): Synthesized {
   const outdir = tempDir();
-  const app = new App({ outdir, context: { ...FEATURE_FLAGS, ...options.cdkContext } });
+  // The usage-limit function is not bundled here (esbuild per synth is slow on a busy machine); the CDK app tests
+  // below, and cdk-cli.test.ts, bundle it as `cdk synth` does.
+  const app = new App({ outdir, context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [], ...options.cdkContext } });
   const settings = settingsFromContext((name) => context[name]);
   const stack = new WarehouseStack(app, settings.stackName, { settings, env: { account: options.account } });
   const change = options.change;
