@@ -8,6 +8,7 @@ import { type Progress, silentProgress } from '../lib/pipeline/progress';
 import { PUBLISH_STEP } from '../lib/pipeline/pipeline';
 import { type DayPlan, parseRunRequest, planDays, runEtl } from '../lib/pipeline/etl-run';
 import { type ListLogDays, localLogDays, s3LogDays } from '../lib/pipeline/log-days';
+import { choosingArgs } from '../lib/pipeline/resume-hint';
 import { runIdentity } from '../lib/pipeline/run-ledger';
 import { useStagedCatalogue } from '../lib/stage/discover';
 import { addWaitOptions, waitOptions } from '../lib/warehouse/local/cli';
@@ -141,6 +142,7 @@ void runCli(program, async () => {
       staleAfterHours: target.kind === 'redshift' ? staleAfterHours : undefined,
       target: target.kind === 'local' ? `local ${target.dataDir}` : `redshift ${target.workgroupName}/${target.database}`,
       runBy: await runIdentity(warehouse),
+      resumeArgs: choosingArgs(flags),
       onDay: (day, i, of) => {
         daysPublished = i + 1;
         if (!flags.quiet) process.stderr.write(`Published ${day.day} (${i + 1}/${of}): ${day.rows['songplays']} plays, ${formatMs(day.ms)}\n`);
