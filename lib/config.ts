@@ -4,12 +4,13 @@
  * here, with the name of the flag, variable or file at fault.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { userPath } from './cli';
 import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/output-keys';
 import { DEFAULT_SETTINGS } from './infra/settings';
 import { iamRoleLiteral, integerLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
+import { entryKind } from './warehouse/local/copy/folder-links';
 import { parseS3Uri } from './warehouse/local/copy/s3-mounts';
 
 /** The repository's root: defaults are relative to it, not to the shell's working directory. */
@@ -345,7 +346,11 @@ function assertBucketLayout(sourceDir: string, from: string, sources: SourceSett
     const slash = key.lastIndexOf('/');
     const folder = resolve(sourceDir, key.slice(0, slash + 1));
     const prefix = key.slice(slash + 1);
-    return !(existsSync(folder) && statSync(folder).isDirectory() && readdirSync(folder).some((name) => name.startsWith(prefix)));
+    if (!(existsSync(folder) && statSync(folder).isDirectory())) return true;
+    const matches = readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.name.startsWith(prefix));
+    // A symbolic link there that points nowhere or loops is named now (exit 2), not by a failed COPY later.
+    for (const entry of matches) entryKind(join(folder, entry.name), entry);
+    return matches.length === 0;
   });
   if (missing.length === 0) return;
   throw new ConfigError(
