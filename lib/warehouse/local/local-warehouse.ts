@@ -144,8 +144,9 @@ export class LocalWarehouse implements Warehouse {
         const { host, port } = owner.served.serving;
         let engine: ServedEngine;
         try {
-          engine = await ServedEngine.connect(host, port);
-        } catch {
+          engine = await ServedEngine.connect(host, port, wait);
+        } catch (e) {
+          if (e instanceof SparkifyError) throw e; // waited as long as --wait allows
           continue; // the server is stopping: its lock goes with it, so look again
         }
         return await LocalWarehouse.#ready(engine, options, locks, `${host}:${port}`);
