@@ -73,7 +73,8 @@ export function formatStatus(status: WarehouseStatus): string {
             mode: r.mode,
             days: r.mode === 'full' ? 'all' : r.first_day === r.last_day ? r.first_day : `${r.first_day}…${r.last_day}`,
             status: r.status,
-            seconds: r.ended_at === null ? '' : ((Date.parse(`${r.ended_at}Z`) - Date.parse(`${r.started_at}Z`)) / 1000).toFixed(1),
+            // Numbers stay numbers, so the table right-aligns them and groups them in thousands ('' for none).
+            seconds: r.ended_at === null ? '' : Number(((Date.parse(`${r.ended_at}Z`) - Date.parse(`${r.started_at}Z`)) / 1000).toFixed(1)),
             events: rowsOf(r.rows_loaded, 'staging_events'),
             plays: rowsOf(r.rows_loaded, 'songplays'),
             rejected: Object.values(parsed(r.rows_rejected)).reduce((a, b) => a + b, 0),
@@ -83,7 +84,7 @@ export function formatStatus(status: WarehouseStatus): string {
         );
   const days = status.days.length === 0 ? 'none' : `${status.days.length} (${spans(status.days.map((d) => d.day)).join(', ')})`;
   const gapList = status.gaps.length === 0 ? 'none' : status.gaps.map(([a, b]) => (a === b ? a : `${a}…${b}`)).join(', ');
-  const tables = Object.entries(status.tables).map(([table, n]) => ({ table, rows: n.toLocaleString('en-US') }));
+  const tables = Object.entries(status.tables).map(([table, n]) => ({ table, rows: n }));
   return (
     `Last runs (newest first):\n${runs}\n\nDays loaded: ${days}\nGaps: ${gapList}\n\n` +
     `${tables.length === 0 ? 'Tables: none yet (run npm run etl)' : formatTable(tables)}\n`
@@ -99,7 +100,6 @@ function parsed(json: string | null): Record<string, number> {
   }
 }
 
-function rowsOf(json: string | null, table: string): string {
-  const n = parsed(json)[table];
-  return n === undefined ? '' : n.toLocaleString('en-US');
+function rowsOf(json: string | null, table: string): number | '' {
+  return parsed(json)[table] ?? '';
 }

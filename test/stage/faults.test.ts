@@ -56,6 +56,15 @@ test('throttling (SlowDown) is retried with backoff, and the stage completes', a
   expect(String(part.args[0].input.Body)).toBe('{"song_id":"S0"}\n{"song_id":"S1"}\n{"song_id":"S2"}\n');
 });
 
+test('--parts 1 is worded as one part', async () => {
+  const client = s3Client({ region: 'us-west-2' });
+  const { record } = await stageCatalogue(new S3CatalogueSource(client, 's3://udacity-dend/song_data', retry), new S3StageTarget(client, 's3://stage-bucket/', retry), {
+    slices: 16,
+    parts: 1,
+  });
+  expect(record.plan).toBe('1 part, as --parts asked');
+});
+
 test('a 503 on the listing is retried', async () => {
   s3.on(ListObjectsV2Command, { Bucket: 'udacity-dend' }).rejectsOnce(serviceError('ServiceUnavailable', 503)).resolves({ Contents: songs, IsTruncated: false });
   await stage();
