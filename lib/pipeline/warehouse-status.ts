@@ -2,7 +2,7 @@
  * What `npm run status` reports about a warehouse: its last runs (etl_runs), the days its star schema holds
  * and the gaps between them (loaded_days), and the size of every table the pipeline owns. Reads only.
  */
-import { formatRecords as formatTable } from '../format/result-table';
+import { formatAligned } from '../format/result-table';
 import type { Warehouse } from '../warehouse/warehouse';
 import { gaps } from './days';
 import { existingTables, type LedgerRow, lastRuns } from './run-ledger';
@@ -67,14 +67,14 @@ export function formatStatus(status: WarehouseStatus): string {
   const runs =
     status.runs.length === 0
       ? '  none recorded (no run has written etl_runs yet)'
-      : formatTable(
+      : formatWithNumbers(
+          ['seconds', 'events', 'plays', 'rejected'],
           status.runs.map((r) => ({
             started: r.started_at,
             mode: r.mode,
             days: r.mode === 'full' ? 'all' : r.first_day === r.last_day ? r.first_day : `${r.first_day}…${r.last_day}`,
             status: r.status,
-            // Numbers stay numbers, so the table right-aligns them and groups them in thousands ('' for none).
-            seconds: r.ended_at === null ? '' : Number(((Date.parse(`${r.ended_at}Z`) - Date.parse(`${r.started_at}Z`)) / 1000).toFixed(1)),
+            seconds: r.ended_at === null ? '' : ((Date.parse(`${r.ended_at}Z`) - Date.parse(`${r.started_at}Z`)) / 1000).toFixed(1),
             events: rowsOf(r.rows_loaded, 'staging_events'),
             plays: rowsOf(r.rows_loaded, 'songplays'),
             rejected: Object.values(parsed(r.rows_rejected)).reduce((a, b) => a + b, 0),
@@ -84,10 +84,10 @@ export function formatStatus(status: WarehouseStatus): string {
         );
   const days = status.days.length === 0 ? 'none' : `${status.days.length} (${spans(status.days.map((d) => d.day)).join(', ')})`;
   const gapList = status.gaps.length === 0 ? 'none' : status.gaps.map(([a, b]) => (a === b ? a : `${a}…${b}`)).join(', ');
-  const tables = Object.entries(status.tables).map(([table, n]) => ({ table, rows: n }));
+  const tables = Object.entries(status.tables).map(([table, n]) => ({ table, rows: n.toLocaleString('en-US') }));
   return (
     `Last runs (newest first):\n${runs}\n\nDays loaded: ${days}\nGaps: ${gapList}\n\n` +
-    `${tables.length === 0 ? 'Tables: none yet (run npm run etl)' : formatTable(tables)}\n`
+    `${tables.length === 0 ? 'Tables: none yet (run npm run etl)' : formatWithNumbers(['rows'], tables)}\n`
   );
 }
 
@@ -100,6 +100,16 @@ function parsed(json: string | null): Record<string, number> {
   }
 }
 
-function rowsOf(json: string | null, table: string): number | '' {
-  return parsed(json)[table] ?? '';
+function rowsOf(json: string | null, table: string): string {
+  const n = parsed(json)[table];
+  return n === undefined ? '' : n.toLocaleString('en-US');
+}
+
+/** Rows as a table whose `numeric` columns, written out already (6,820; 12.0), are right-aligned as numbers are. */
+function formatWithNumbers(numeric: readonly string[], rows: readonly Record<string, string | number>[]): string {
+  const names = Object.keys(rows[0]!);
+  return formatAligned(
+    names.map((name) => ({ name, numeric: numeric.includes(name) })),
+    rows.map((r) => names.map((n) => r[n]!)),
+  );
 }

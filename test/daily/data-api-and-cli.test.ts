@@ -72,7 +72,7 @@ describe('through the local Data API endpoint', () => {
     expect(status.tables['etl_runs']).toBe(days.length + 1);
     const text = formatStatus(status);
     expect(text).toContain(`Days loaded: ${days.length} (${days[0]}…${days[days.length - 1]})\nGaps: none\n`);
-    expect(text).toMatch(new RegExp(`^ songplays\\s+│ ${Number(plays!.n).toLocaleString('en-US')}$`, 'm'));
+    expect(text).toMatch(new RegExp(`^ songplays\\s+│ +${Number(plays!.n).toLocaleString('en-US')}$`, 'm'));
   });
 
   test('a run refuses to start while another is loading (its recent running row), not once that row is stale; two started together: one loads', async () => {

@@ -8,7 +8,6 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { NOT_CREATED, UsageLimitEvent, UsageLimitProperties, applyUsageLimit, handler } from '../../lib/infra/usage-limit-handler';
-import { quietNodeVersionNotice } from '../../lib/sdk-notice';
 
 const WORKGROUP = 'arn:aws:redshift-serverless:us-west-2:123456789012:workgroup/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
 const PROPS: UsageLimitProperties = { WorkgroupArn: WORKGROUP, AmountRpuHours: '120', Period: 'weekly', BreachAction: 'emit-metric' };
@@ -24,8 +23,6 @@ const event = (request: Partial<UsageLimitEvent>): UsageLimitEvent => ({
 });
 
 const redshift = mockClient(RedshiftServerlessClient);
-// The SDK's notice about Node 22 is the project's to turn off (lib/sdk-notice.ts); the deployed function runs on a newer Node.
-quietNodeVersionNotice();
 const client = new RedshiftServerlessClient({ region: 'us-west-2' });
 beforeEach(() => redshift.reset());
 
