@@ -3,7 +3,7 @@
  * and the gaps between them (loaded_days), and the size of every table the pipeline owns. Reads only.
  */
 import { formatAligned } from '../format/result-table';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { SqlValue, Warehouse } from '../warehouse/warehouse';
 import { gaps } from './days';
 import { existingTables, type LedgerRow, lastRuns } from './run-ledger';
 import { STAGING_TABLES, STAR_TABLES, STATE_TABLES } from './tables';
@@ -106,10 +106,10 @@ function rowsOf(json: string | null, table: string): string {
 }
 
 /** Rows as a table whose `numeric` columns, written out already (6,820; 12.0), are right-aligned as numbers are. */
-function formatWithNumbers(numeric: readonly string[], rows: readonly Record<string, string | number>[]): string {
+function formatWithNumbers(numeric: readonly string[], rows: readonly Record<string, SqlValue>[]): string {
   const names = Object.keys(rows[0]!);
   return formatAligned(
     names.map((name) => ({ name, numeric: numeric.includes(name) })),
-    rows.map((r) => names.map((n) => r[n]!)),
+    rows.map((r) => names.map((n) => r[n] ?? null)),
   );
 }
