@@ -39,6 +39,8 @@ interface Synthesized {
   readonly template: Template;
   /** cdk-nag's findings (rule, severity, construct path) from the validation report. */
   readonly violations: { rule: string; severity: string; paths: string[] }[];
+  /** What the synth printed (CDK prints the validation report's warnings): captured, so a passing run is quiet. */
+  readonly printed: string[];
 }
 
 /** The feature flags cdk.json sets (its `@…` context keys), which the CLI hands to every synth. */
@@ -69,12 +71,15 @@ function synth(context: Record<string, unknown>, options: SynthOptions = {}): Sy
   change?.(stack);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   let violations: Synthesized['violations'] = [];
+  const printed: string[] = [];
+  const capture = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
   try {
     app.synth();
   } catch (error) {
     // An unacknowledged error-level finding fails the synth; the report below says which.
     if (!/validation ?failed/i.test(String(error))) throw error;
   } finally {
+    capture.mockRestore();
     const reportFile = path.join(outdir, 'validation-report.json');
     if (fs.existsSync(reportFile)) {
       const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
@@ -87,7 +92,7 @@ function synth(context: Record<string, unknown>, options: SynthOptions = {}): Sy
   }
   // Read the template synth wrote, rather than Template.fromStack, which would synthesize (and validate) again.
   const templateFile = path.join(outdir, stack.templateFile);
-  return { stack, template: Template.fromJSON(JSON.parse(fs.readFileSync(templateFile, 'utf8'))), violations };
+  return { stack, template: Template.fromJSON(JSON.parse(fs.readFileSync(templateFile, 'utf8'))), violations, printed };
 }
 
 /** Every acknowledgement recorded on the construct tree: rule id → reason. */
@@ -371,6 +376,9 @@ describe('network', () => {
     expect(subnetZones(standard.template)).toEqual([0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] })));
     const warnings = standard.stack.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning').map((entry) => String(entry.data));
     expect(warnings).toEqual([expect.stringContaining('No AWS account at synth, so the availability zones are left to Fn::GetAZs')]);
+    // As the synth's validation report printed it (captured), and only then: a known account prints nothing.
+    expect(standard.printed).toEqual([expect.stringContaining('WARNING No AWS account at synth')]);
+    expect(lookedUp.printed).toEqual([]);
   });
 
   test('us-west-1 with two zones: two subnets in each (Redshift Serverless takes three subnets over two zones there)', () => {
