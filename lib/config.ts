@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { userPath } from './user-path';
 import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/output-keys';
-import { DEFAULT_SETTINGS } from './infra/settings';
+import { DEFAULT_SETTINGS, isValidBucketName } from './infra/settings';
 import { iamRoleLiteral, integerLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
 import { parseS3Uri } from './warehouse/local/copy/s3-mounts';
 
@@ -153,7 +153,11 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
         : outputs !== undefined
           ? `the stack's outputs are in ${outputsFile}`
           : `a workgroup is given by ${workgroup.from}`;
-    const stagingBucket = env['SPARKIFY_SONGS_URI'] === undefined ? outputs?.stagingBucket : undefined;
+    // SPARKIFY_STAGING_BUCKET names it where there is no outputs file (the scheduled loader, which sets both variables).
+    const stagingBucket = env['SPARKIFY_STAGING_BUCKET'] ?? (env['SPARKIFY_SONGS_URI'] === undefined ? outputs?.stagingBucket : undefined);
+    if (env['SPARKIFY_STAGING_BUCKET'] !== undefined && !isValidBucketName(env['SPARKIFY_STAGING_BUCKET'])) {
+      throw new ConfigError(`SPARKIFY_STAGING_BUCKET must be an S3 bucket name (the stack's StagingBucket output); got ${JSON.stringify(stagingBucket)}.`);
+    }
     return { target: redshiftTarget(flags, env, outputs, outputsFile), why, sources, readers, stagingBucket };
   }
 
