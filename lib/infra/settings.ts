@@ -64,6 +64,8 @@ export interface WarehouseSettings {
   readonly usageLimitPeriod: UsageLimitPeriod;
   /** What Redshift Serverless does when the usage limit is reached. */
   readonly usageLimitBreachAction: UsageLimitBreachAction;
+  /** An e-mail address subscribed to the stack's alerts topic, or `undefined` for none (subscribe by hand). */
+  readonly alertEmail?: string;
 }
 
 /** Periods of a Redshift Serverless usage limit (CreateUsageLimit API reference). */
@@ -140,6 +142,7 @@ export const SETTING_NAMES = [
   'usageLimitRpuHours',
   'usageLimitPeriod',
   'usageLimitBreachAction',
+  'alertEmail',
 ] as const;
 
 export type SettingName = (typeof SETTING_NAMES)[number];
@@ -186,6 +189,7 @@ export function settingsFromContext(read: ContextReader): WarehouseSettings {
     usageLimitPeriod: oneOf('usageLimitPeriod', given('usageLimitPeriod'), USAGE_LIMIT_PERIODS) ?? DEFAULT_SETTINGS.usageLimitPeriod,
     usageLimitBreachAction:
       oneOf('usageLimitBreachAction', given('usageLimitBreachAction'), USAGE_LIMIT_BREACH_ACTIONS) ?? DEFAULT_SETTINGS.usageLimitBreachAction,
+    alertEmail: text('alertEmail', given('alertEmail')),
   });
 }
 
@@ -271,6 +275,10 @@ export function validateSettings(settings: WarehouseSettings): WarehouseSettings
   check('usageLimitPeriod', s.usageLimitPeriod, USAGE_LIMIT_PERIODS.includes(s.usageLimitPeriod), USAGE_LIMIT_PERIODS.join(', '));
   check('usageLimitBreachAction', s.usageLimitBreachAction, USAGE_LIMIT_BREACH_ACTIONS.includes(s.usageLimitBreachAction),
     USAGE_LIMIT_BREACH_ACTIONS.join(', '));
+  if (s.alertEmail !== undefined) {
+    check('alertEmail', s.alertEmail, EMAIL.test(s.alertEmail),
+      'one e-mail address such as "ops@example.com" (AWS mails it a confirmation link; leave the setting out for no subscription)');
+  }
   if (s.sourceBuckets.length === 0) {
     throw new ConfigError('sourceBuckets is empty: give at least one S3 bucket name, e.g. "sourceBuckets": "udacity-dend".');
   }
@@ -346,6 +354,9 @@ const SERVERLESS_NAME_RULE = '3 to 64 lowercase letters, digits or hyphens';
  * Redshift also refuses reserved words (e.g. `user`); those are left for Redshift to reject at deploy.
  */
 const SQL_NAME = /^[a-z][a-z0-9_]{0,126}$/;
+
+/** One address, local@domain.tld, no spaces, names or lists: what an SNS e-mail subscription takes. */
+const EMAIL = /^[^@\s,;<>"]+@[^@\s,;<>"]+\.[A-Za-z]{2,}$/;
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;

@@ -1,5 +1,6 @@
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { Alerts } from './alerts';
 import { chooseAvailabilityZones } from './availability-zones';
 import { WarehouseNamespace } from './namespace';
 import { WarehouseNetwork } from './network';
@@ -38,6 +39,8 @@ export class WarehouseStack extends Stack {
   readonly namespace: WarehouseNamespace;
   readonly workgroup: WarehouseWorkgroup;
   readonly stagingBucket: StagingBucket;
+  /** The topic every alarm of the stack publishes to (`alerts.notify(alarm)`); `alertEmail` subscribes an address. */
+  readonly alerts: Alerts;
   /** The spending control, when `usageLimitRpuHours` is set. */
   readonly usageLimit?: WarehouseUsageLimit;
 
@@ -51,6 +54,8 @@ export class WarehouseStack extends Stack {
     });
     this.settings = settings;
     Tags.of(this).add('project', 'sparkify-warehouse');
+
+    this.alerts = new Alerts(this, 'Alerts', { email: settings.alertEmail });
 
     this.network = new WarehouseNetwork(this, 'Network', {
       port: settings.port,
@@ -105,6 +110,7 @@ export class WarehouseStack extends Stack {
       region: this.region,
       adminSecretArn: this.namespace.adminSecretArn,
       stagingBucketName: this.stagingBucket.bucket.bucketName,
+      alertsTopicArn: this.alerts.topic.topicArn,
       deployedSettings: deployedSettingsOf(settings),
     });
   }

@@ -68,6 +68,11 @@ describe('settingsFromContext', () => {
     expect(fromContext({ usageLimitRpuHours: 50 })).toMatchObject({ usageLimitRpuHours: 50, usageLimitPeriod: 'monthly', usageLimitBreachAction: 'emit-metric' });
   });
 
+  test('alertEmail: none by default; one address is taken as given', () => {
+    expect(fromContext({}).alertEmail).toBeUndefined();
+    expect(fromContext({ alertEmail: ' ops@example.com ' }).alertEmail).toBe('ops@example.com');
+  });
+
   test('maxCapacity "none" means no cap in the template (the cap was removed outside CloudFormation)', () => {
     expect(fromContext({ maxCapacity: 'none' }).maxCapacity).toBeUndefined();
   });
@@ -179,6 +184,9 @@ describe('settingsFromContext', () => {
     [{ usageLimitRpuHours: 'lots' }, "usageLimitRpuHours 'lots' is not valid: expected a whole number."],
     [{ usageLimitPeriod: 'yearly' }, "usageLimitPeriod 'yearly' is not valid: expected daily, weekly, monthly."],
     [{ usageLimitBreachAction: 'stop' }, "usageLimitBreachAction 'stop' is not valid: expected log, emit-metric, deactivate."],
+    [{ alertEmail: 'ops' }, "alertEmail 'ops' is not valid: expected one e-mail address such as \"ops@example.com\" (AWS mails it a confirmation link; leave the setting out for no subscription)."],
+    [{ alertEmail: 'ops@example.com,dev@example.com' }, "alertEmail 'ops@example.com,dev@example.com' is not valid: expected one e-mail address such as \"ops@example.com\" (AWS mails it a confirmation link; leave the setting out for no subscription)."],
+    [{ alertEmail: 'Ops <ops@example.com>' }, "alertEmail 'Ops <ops@example.com>' is not valid: expected one e-mail address such as \"ops@example.com\" (AWS mails it a confirmation link; leave the setting out for no subscription)."],
     [{ allowNamespaceReplacement: 'maybe' }, "allowNamespaceReplacement 'maybe' is not valid: expected true or false."],
     [{ region: 'oregon' }, "region 'oregon' is not valid: expected an AWS region name such as us-west-2."],
     [

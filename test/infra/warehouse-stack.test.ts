@@ -130,6 +130,7 @@ beforeAll(() => {
     ingressCidr: '203.0.113.0/24',
     sourceBuckets: 'udacity-dend,sparkify-extra',
     availabilityZones: 'us-west-2a,us-west-2b,us-west-2d',
+    alertEmail: 'ops@example.com',
   });
   everyone = synth({ ingressCidr: '0.0.0.0/0', allowPublicIngress: 'true' });
   lookedUp = synth(
@@ -539,6 +540,25 @@ describe('usage limit (spending control)', () => {
   });
 });
 
+describe('alerts topic', () => {
+  test('one topic, TLS only, exposed as stack.alerts.topic and published as an output', () => {
+    const [topicId, topic] = only(standard.template.findResources('AWS::SNS::Topic'));
+    expect(standard.stack.getLogicalId(standard.stack.alerts.topic.node.defaultChild as CfnElement)).toBe(topicId);
+    expect(topic.Properties.DisplayName).toBe('Sparkify warehouse alerts');
+    standard.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    const outputs = standard.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs[OUTPUT_KEYS.alertsTopic].Value).toEqual({ Ref: topicId });
+  });
+
+  test('alertEmail subscribes that address; without it nobody is subscribed', () => {
+    standard.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const [, subscription] = only(operator.template.findResources('AWS::SNS::Subscription'));
+    expect(subscription.Properties).toMatchObject({ Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+});
+
 describe('destroy removes everything', () => {
   test('no resource is retained or snapshotted', () => {
     for (const { template } of [standard, operator, everyone, lookedUp, twoZones]) {
@@ -571,23 +591,24 @@ describe('cdk-nag AwsSolutions', () => {
       for (const [, reason] of nag(s)) expect(reason.length).toBeGreaterThan(40);
     }
     const ids = (s: Synthesized) => nag(s).map(([id]) => id.replace(/^Annotation::/, '')).sort();
-    // The staging bucket's two (lib/infra/staging-bucket.ts): its objects readable by COPY, and no access log bucket.
-    const staging = ['AwsSolutions-IAM5[Resource::<StagingBucket437AB70B.Arn>/*]', 'AwsSolutions-S1'];
+    // The staging bucket's two (lib/infra/staging-bucket.ts): its objects readable by COPY, and no access log bucket;
+    // the alerts topic's one (lib/infra/alerts.ts): no KMS key, which CloudWatch alarms could not publish through.
+    const always = ['AwsSolutions-IAM5[Resource::<StagingBucket437AB70B.Arn>/*]', 'AwsSolutions-S1', 'AwsSolutions-SNS2'];
     const namespaces = 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:redshift-serverless:<AWS::Region>:<AWS::AccountId>:namespace/*]';
-    expect(ids(standard)).toEqual([namespaces, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]', ...staging, 'AwsSolutions-VPC7'].sort());
+    expect(ids(standard)).toEqual([namespaces, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]', ...always, 'AwsSolutions-VPC7'].sort());
     expect(ids(operator)).toEqual([
       namespaces,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::sparkify-extra/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]',
-      ...staging,
+      ...always,
       'AwsSolutions-VPC7',
     ].sort());
-    expect(ids(everyone)).toEqual(['AwsSolutions-EC23', namespaces, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]', ...staging, 'AwsSolutions-VPC7'].sort());
+    expect(ids(everyone)).toEqual(['AwsSolutions-EC23', namespaces, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]', ...always, 'AwsSolutions-VPC7'].sort());
     expect(ids(lookedUp)).toEqual([
       'AwsSolutions-IAM5[Resource::*]',
       namespaces,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]',
-      ...staging,
+      ...always,
       'AwsSolutions-VPC7',
     ].sort());
   });
