@@ -12,7 +12,6 @@ import {
   aws_redshiftserverless as redshiftserverless,
   aws_s3 as s3,
   aws_scheduler as scheduler,
-  aws_scheduler_targets as targets,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConfigError } from '../errors';
@@ -61,7 +60,7 @@ export class ScheduledLoader extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly role: iam.Role;
   /** Absent when the schedule is `off`. */
-  readonly schedule?: scheduler.Schedule;
+  readonly schedule?: scheduler.CfnSchedule;
   readonly failedAlarm: cloudwatch.Alarm;
   readonly firstLoadAlarm: cloudwatch.Alarm;
   /** Absent when the schedule is `off`: there is nothing to be late for. */
@@ -168,17 +167,7 @@ export class ScheduledLoader extends Construct {
       },
     });
 
-    if (props.schedule.kind !== 'off') {
-      this.schedule = new scheduler.Schedule(this, 'Schedule', {
-        description: 'Runs the Sparkify warehouse loader (npm run etl -- --new); setting loadSchedule in cdk.json',
-        schedule: scheduler.ScheduleExpression.expression(props.schedule.expression),
-        target: new targets.LambdaInvoke(this.function, {
-          // Scheduler retries only its own delivery (Lambda refusing the invocation), never a failed run.
-          retryAttempts: 3,
-          maxEventAge: Duration.hours(1),
-        }),
-      });
-    }
+    if (props.schedule.kind !== 'off') this.schedule = this.scheduleRuns(props.schedule.expression);
 
     const fn = this.function;
     const name = fn.functionName;
@@ -222,6 +211,43 @@ export class ScheduledLoader extends Construct {
       });
     }
     for (const alarm of [this.failedAlarm, this.firstLoadAlarm, this.staleAlarm]) if (alarm) props.alerts.notify(alarm);
+  }
+
+  /**
+   * The schedule, as the L1 resource: the L2 target would grant its role lambda:InvokeFunction on the
+   * function's versions too (`<arn>:*`) in a separate policy; this role may invoke the function, no more.
+   */
+  private scheduleRuns(expression: string): scheduler.CfnSchedule {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'ScheduleRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the warehouse loader on its schedule',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+          },
+        },
+      }),
+      inlinePolicies: {
+        InvokeTheLoader: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] })],
+        }),
+      },
+    });
+    return new scheduler.CfnSchedule(this, 'Schedule', {
+      description: 'Runs the Sparkify warehouse loader (npm run etl -- --new); setting loadSchedule in cdk.json',
+      scheduleExpression: expression,
+      scheduleExpressionTimezone: 'UTC',
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.function.functionArn,
+        roleArn: role.roleArn,
+        // Scheduler retries only its own delivery (Lambda refusing the invocation), never a failed run.
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+      },
+    });
   }
 }
 

@@ -8,6 +8,8 @@ import { WarehouseOutputs } from './outputs';
 import { DEFAULT_SETTINGS, WarehouseSettings, validateSettings } from './settings';
 import { SourceReadRole } from './source-read-role';
 import { StagingBucket } from './staging-bucket';
+import { parseLoadSchedule } from './load-schedule';
+import { ScheduledLoader } from './scheduled-loader';
 import { deployedSettingsOf } from './update-rules';
 import { WarehouseUsageLimit } from './usage-limit';
 import { WarehouseWorkgroup } from './workgroup';
@@ -43,6 +45,8 @@ export class WarehouseStack extends Stack {
   readonly alerts: Alerts;
   /** The spending control, when `usageLimitRpuHours` is set. */
   readonly usageLimit?: WarehouseUsageLimit;
+  /** The function that loads what is new, on the `loadSchedule` (docs/operations.md). */
+  readonly loader: ScheduledLoader;
 
   constructor(scope: Construct, id: string, props: WarehouseStackProps = {}) {
     const settings = validateSettings(props.settings ?? DEFAULT_SETTINGS);
@@ -98,6 +102,17 @@ export class WarehouseStack extends Stack {
         breachAction: settings.usageLimitBreachAction,
       });
     }
+
+    this.loader = new ScheduledLoader(this, 'Loader', {
+      schedule: parseLoadSchedule(settings.loadSchedule),
+      workgroup: this.workgroup.workgroup,
+      databaseName: settings.databaseName,
+      source: { uri: settings.loadSource.replace(/\/+$/, ''), region: settings.loadSourceRegion },
+      sourceBuckets: settings.sourceBuckets,
+      copyRole: this.sourceReadRole.role,
+      stagingBucket: this.stagingBucket.bucket,
+      alerts: this.alerts,
+    });
 
     new WarehouseOutputs(this, 'Outputs', {
       workgroupName: settings.workgroupName,
