@@ -156,6 +156,8 @@ export class ScheduledLoader extends Construct {
         // Error names (ConfigError, LoadError…) are what the log and Lambda's errorType show.
         keepNames: true,
         target: 'node24',
+        // index.meta.json beside the bundle lists every source file in it (the tests check what it holds).
+        metafile: true,
         // sql-files.ts reads the SQL beside the bundle.
         define: { SPARKIFY_BUNDLED_SQL: 'true' },
         commandHooks: {

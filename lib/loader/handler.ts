@@ -17,6 +17,7 @@ import { resolveSettings, type Settings } from '../config';
 import { SparkifyError } from '../errors';
 import { type EtlRunSummary, runEtl } from '../pipeline/etl-run';
 import type { Progress } from '../pipeline/progress';
+import { s3Files } from '../pipeline/source-files';
 import { runIdentity } from '../pipeline/run-ledger';
 import { useStagedCatalogue } from '../stage/discover';
 import { RedshiftDataApiWarehouse } from '../warehouse/redshift/redshift-warehouse';
@@ -30,18 +31,24 @@ export const DEADLINE_MARGIN_MS = 30_000;
 
 /** What one invocation did, as the function returns it (and its log shows). */
 export interface LoaderResult {
-  /** False when the run could not start its work (a first load too big for one invocation). */
+  /**
+   * True when the run ended well: it caught up, or published days and left the rest for the next run. False when
+   * it could start nothing: a first load too big for one invocation, or no time for even one day.
+   */
   readonly ok: boolean;
   /** One line: what was published, what is left, or why nothing was. */
   readonly message: string;
   readonly runId: string;
-  readonly status: string;
-  /** Days published by this invocation, oldest first. */
+  /** The run's status in etl_runs. */
+  readonly status: EtlRunSummary['status'];
+  /** Days published by this invocation, oldest first (after a first load, every day of the logs). */
   readonly published: readonly string[];
-  /** Whether the catalogue was (re)loaded. */
-  readonly catalogueLoaded: boolean;
-  /** What the runner left for the next invocation, and why (part of the runner's summary). */
-  readonly remaining: EtlRunSummary['remaining'];
+  /** This invocation was the warehouse's first load: the catalogue and every day, as one full load. */
+  readonly firstLoad: boolean;
+  /** Days found to load but not started, for the next invocation. */
+  readonly remaining: readonly string[];
+  /** Why the run stopped short: its deadline ('budget'), or a first load too big to start ('first-load'). */
+  readonly stopped?: EtlRunSummary['stopped'];
   readonly reason?: string;
   readonly rowsLoaded: Readonly<Record<string, number>>;
   readonly rowsRejected: Readonly<Record<string, number>>;
@@ -84,7 +91,11 @@ export async function handler(_event: unknown, context: Context): Promise<Loader
       readers: settings.readers,
       target: `redshift ${target.workgroupName}/${target.database}`,
       runBy: `${await runIdentity(warehouse)} (Lambda ${functionName}, request ${context.awsRequestId})`,
+      listFiles: s3Files(settings.sources.region),
       deadline,
+      // Reserved concurrency keeps loader runs apart; this keeps one off a CLI run's toes. A 'running' row older
+      // than an hour is no loader's (it would have been stopped at 15 minutes) and no longer blocks.
+      staleAfterHours: 1,
       progress: logProgress,
       onDay: (day, i, of) => log(`Published ${day.day} (${i + 1}/${of}): ${day.rows['songplays']} plays`),
     });
@@ -97,56 +108,47 @@ export async function handler(_event: unknown, context: Context): Promise<Loader
 
   const result = resultOf(summary, Date.now() - started);
   publishMetrics(functionName, {
-    RunsSucceeded: result.ok && (result.published.length > 0 || result.catalogueLoaded || remainingDays(summary) === 0) ? 1 : 0,
+    // Not stuck: the run caught up, or published something (what it left, the next run continues).
+    RunsSucceeded: summary.status === 'succeeded' ? 1 : 0,
     RunsFailed: 0,
-    FirstLoadRefused: result.ok ? 0 : 1,
-    DaysPublished: result.published.length,
-    DaysRemaining: remainingDays(summary),
+    FirstLoadRefused: summary.stopped === 'first-load' ? 1 : 0,
+    DaysPublished: summary.published.length,
+    DaysRemaining: summary.remaining.length,
   });
   log(result.message);
   return result;
 }
 
 function resultOf(summary: EtlRunSummary, ms: number): LoaderResult {
-  const published = summary.days.map((d) => d.day);
-  const catalogueLoaded = summary.full !== undefined || summary.catalogue !== undefined;
-  const left = remainingDays(summary);
-  const refused = isRefusedFirstLoad(summary);
+  const { published, remaining } = summary;
   const done =
-    published.length > 0
-      ? `Published ${published.length} day${published.length === 1 ? '' : 's'} (${published[0]}${published.length > 1 ? ` to ${published[published.length - 1]}` : ''})`
-      : catalogueLoaded
-        ? 'Loaded the catalogue and every day'
+    summary.full !== undefined
+      ? `First load: the catalogue and ${published.length} day${published.length === 1 ? '' : 's'}`
+      : published.length > 0
+        ? `Published ${published.length} day${published.length === 1 ? '' : 's'} (${published[0]}${published.length > 1 ? ` to ${published[published.length - 1]}` : ''})`
         : undefined;
-  const message = refused
-    ? `${FIRST_LOAD_ADVICE}${summary.reason ? ` (${summary.reason})` : ''}`
-    : left > 0
-      ? `${done ?? 'Published nothing'}; ${left} day${left === 1 ? '' : 's'} left for the next run${summary.reason ? `: ${summary.reason}` : ''}.`
-      : done !== undefined
-        ? `${done}; nothing is left.`
-        : 'Nothing new: every day in the source is loaded from the files it holds now.';
+  const message =
+    summary.stopped === 'first-load'
+      ? `${FIRST_LOAD_ADVICE} ${summary.reason ?? ''}`.trim()
+      : summary.stopped === 'budget'
+        ? `${done ?? 'Published nothing'}: ${summary.reason ?? `${remaining.length} days left for the next run.`}`
+        : done !== undefined
+          ? `${done}; nothing is left.`
+          : (summary.message ?? 'Nothing new.');
   return {
-    ok: !refused,
+    ok: summary.status === 'succeeded',
     message,
     runId: summary.runId,
     status: summary.status,
     published,
-    catalogueLoaded,
-    remaining: summary.remaining,
+    firstLoad: summary.full !== undefined,
+    remaining,
+    stopped: summary.stopped,
     reason: summary.reason,
     rowsLoaded: summary.rowsLoaded,
     rowsRejected: summary.rowsRejected,
     ms,
   };
-}
-
-function remainingDays(summary: EtlRunSummary): number {
-  return summary.remaining?.length ?? 0;
-}
-
-/** A first full load the runner would not start: it left work, and nothing was loaded at all. */
-function isRefusedFirstLoad(summary: EtlRunSummary): boolean {
-  return summary.full === undefined && summary.catalogue === undefined && summary.days.length === 0 && summary.remaining !== undefined && summary.remaining.length > 0 && summary.firstLoad === true;
 }
 
 /** An error Lambda reports (errorType, errorMessage): the pipeline's one-paragraph message, not a stack trace. */
