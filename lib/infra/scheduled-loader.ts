@@ -121,6 +121,8 @@ export class ScheduledLoader extends Construct {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
+      // Plain JavaScript: Graviton runs it at a fifth less per GB-second than x86.
+      architecture: lambda.Architecture.ARM_64,
       description: 'Sparkify warehouse: loads what is new in the source (npm run etl -- --new), on the stack schedule',
       role,
       logGroup,

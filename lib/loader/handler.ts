@@ -69,7 +69,7 @@ export async function handler(_event: unknown, context: Context): Promise<Loader
     // The function's environment is its whole configuration: no flags, no cdk-outputs.json.
     settings = (await useStagedCatalogue(resolveSettings({ target: 'redshift' }, process.env))).settings;
   } catch (e) {
-    publishMetrics(functionName, { RunsSucceeded: 0, RunsFailed: 1, FirstLoadRefused: 0, DaysPublished: 0, DaysRemaining: 0 });
+    publishMetrics(functionName, { RunsSucceeded: 0, FirstLoadRefused: 0, DaysRemaining: 0 });
     throw failure(e, 'The loader\'s settings are not valid');
   }
   const target = settings.target;
@@ -100,7 +100,7 @@ export async function handler(_event: unknown, context: Context): Promise<Loader
       onDay: (day, i, of) => log(`Published ${day.day} (${i + 1}/${of}): ${day.rows['songplays']} plays`),
     });
   } catch (e) {
-    publishMetrics(functionName, { RunsSucceeded: 0, RunsFailed: 1, FirstLoadRefused: 0, DaysPublished: 0, DaysRemaining: 0 });
+    publishMetrics(functionName, { RunsSucceeded: 0, FirstLoadRefused: 0, DaysRemaining: 0 });
     throw failure(e, 'The scheduled load failed');
   } finally {
     await warehouse.close();
@@ -110,9 +110,7 @@ export async function handler(_event: unknown, context: Context): Promise<Loader
   publishMetrics(functionName, {
     // Not stuck: the run caught up, or published something (what it left, the next run continues).
     RunsSucceeded: summary.status === 'succeeded' ? 1 : 0,
-    RunsFailed: 0,
     FirstLoadRefused: summary.stopped === 'first-load' ? 1 : 0,
-    DaysPublished: summary.published.length,
     DaysRemaining: summary.remaining.length,
   });
   log(result.message);

@@ -10,17 +10,16 @@
 export const LOADER_METRICS_NAMESPACE = 'Sparkify/Loader';
 export const LOADER_METRICS_DIMENSION = 'FunctionName';
 
-/** The metrics of one run; each is published on every run, 0 when it did not happen. */
+/**
+ * The metrics of one run, each published on every run (0 when it did not happen). Few on purpose: each is a
+ * custom metric CloudWatch bills by the month (failures need none: Lambda's own Errors metric counts them).
+ */
 export interface RunMetrics {
-  /** 1 when the run ended well and either caught up or published something: the load is not stuck. */
+  /** 1 when the run ended well: it caught up, or published days and left the rest for the next run. */
   readonly RunsSucceeded: number;
-  /** 1 when the run failed (the function also ends with an error). */
-  readonly RunsFailed: number;
   /** 1 when a first full load was not started because it cannot finish in the function's time. */
   readonly FirstLoadRefused: number;
-  /** Days published by this run. */
-  readonly DaysPublished: number;
-  /** Days the run left for the next one. */
+  /** Days the run found to load and left for the next one. */
   readonly DaysRemaining: number;
 }
 

@@ -66,9 +66,9 @@ beforeAll(() => {
 const isLoader = (r: Resource) => r.Properties['Description']?.startsWith('Sparkify warehouse: loads what is new');
 
 describe('the loader function', () => {
-  test('Node.js 24, 15 minutes, 512 MB, one run at a time, no retry of a failed run, its own log group', () => {
+  test('Node.js 24 on Graviton, 15 minutes, 512 MB, one run at a time, no retry of a failed run, its own log group', () => {
     const [id, fn] = only(standard.resources, 'AWS::Lambda::Function', isLoader);
-    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 900, MemorySize: 512, ReservedConcurrentExecutions: 1 });
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 900, MemorySize: 512, ReservedConcurrentExecutions: 1 });
     const logs = standard.resources[fn.Properties['LoggingConfig'].LogGroup.Ref]!;
     expect(logs).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 7 } });
     const [, invokeConfig] = only(standard.resources, 'AWS::Lambda::EventInvokeConfig', (r) => r.Properties['FunctionName'].Ref === id);

@@ -122,6 +122,6 @@ describe('the bundle cdk synth writes', () => {
     expect(run.error?.errorType).toBe('ConfigError');
     expect(run.error?.errorMessage).toMatch(/^The loader's settings are not valid: .*SPARKIFY_WORKGROUP/);
     expect(run.metrics).toHaveLength(1);
-    expect(run.metrics[0]).toMatchObject({ FunctionName: 'sparkify-loader', RunsFailed: 1, RunsSucceeded: 0 });
+    expect(run.metrics[0]).toMatchObject({ FunctionName: 'sparkify-loader', RunsSucceeded: 0, FirstLoadRefused: 0 });
   });
 });
