@@ -10,7 +10,7 @@ import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/output-keys';
 import { DEFAULT_SETTINGS, isValidBucketName } from './infra/settings';
 import { iamRoleLiteral, integerLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
-import { parseS3Uri } from './warehouse/local/copy/s3-mounts';
+import { parseS3Uri } from './s3-uri';
 
 /** The repository's root: defaults are relative to it, not to the shell's working directory. */
 export const PROJECT_ROOT = resolve(__dirname, '..');
@@ -179,7 +179,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 
 /**
  * At most this many readers: each adds a GRANT per star table (6) to the publishing batch, which already
- * holds 18 statements (9 tables, 2 each) and may hold 40.
+ * holds 20 statements (10 tables, 2 each) and may hold 40.
  */
 const MAX_READERS = 3;
 

@@ -100,7 +100,7 @@ describe('through the local Data API endpoint', () => {
 });
 
 describe('bad input is refused before anything runs (exit code 2)', () => {
-  const listing = { days: ['2018-11-01', '2018-11-02', '2018-11-04'], undated: [] };
+  const listing = { days: ['2018-11-01', '2018-11-02', '2018-11-04'], undated: [], files: [] };
   const refused = (f: () => unknown) => {
     try {
       f();
@@ -127,7 +127,7 @@ describe('bad input is refused before anything runs (exit code 2)', () => {
   test('a date outside the data; a missing day skipped, or refused with --strict', () => {
     const range = (from: string, to: string, strict = false) => ({ mode: 'range' as const, from, to, strict, reloadCatalogue: false });
     expect(refused(() => planDays(range('2018-10-31', '2018-11-02'), listing, 's3://b/log_data'))).toMatch(/2018-10-31 is outside the data.*2018-11-01 to 2018-11-04/);
-    expect(planDays(range('2018-11-01', '2018-11-04'), listing, 's3://b/log_data')).toEqual({ days: ['2018-11-01', '2018-11-02', '2018-11-04'], missing: ['2018-11-03'] });
+    expect(planDays(range('2018-11-01', '2018-11-04'), listing, 's3://b/log_data')).toEqual({ days: ['2018-11-01', '2018-11-02', '2018-11-04'], missing: ['2018-11-03'], files: [] });
     expect(refused(() => planDays(range('2018-11-01', '2018-11-04', true), listing, 's3://b/log_data'))).toMatch(/--strict: no log file for 2018-11-03/);
   });
 
@@ -153,7 +153,8 @@ test('on Redshift the days come from S3 ListObjectsV2 of the events prefix, ever
     IsTruncated: false,
   });
   try {
-    expect(await s3LogDays('us-west-2')('s3://udacity-dend/log_data')).toEqual({
+    const { days, undated } = await s3LogDays('us-west-2')('s3://udacity-dend/log_data');
+    expect({ days, undated }).toEqual({
       days: ['2018-11-01', '2018-11-02'],
       undated: ['s3://udacity-dend/log_data/README', 's3://udacity-dend/log_data/2018/12/2018-11-03-events.json'],
     });
