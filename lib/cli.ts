@@ -8,7 +8,7 @@
  * paths; 130 interrupted (Ctrl-C).
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type Command, CommanderError } from 'commander';
 import { SparkifyError, StatementError, TranslationError } from './errors';
 import { formatRecords, rowsWord } from './format/result-table';

@@ -189,7 +189,7 @@ describe('the alarms', () => {
     const ids = logicalIds(standard.stack);
     const [, fn] = only(standard.resources, 'AWS::Lambda::Function', isLoader);
     const fnId = Object.entries(standard.resources).find(([, r]) => r === fn)![0];
-    const byMetric = Object.fromEntries(alarms(standard).map((a) => [a.Properties['MetricName'], a.Properties]));
+    const byMetric: Record<string, Record<string, any>> = Object.fromEntries(alarms(standard).map((a) => [a.Properties['MetricName'], a.Properties]));
     expect(Object.keys(byMetric).sort()).toEqual(['Errors', 'FirstLoadRefused', 'RunsSucceeded']);
     for (const alarm of Object.values(byMetric)) {
       expect(alarm['AlarmActions']).toEqual([{ Ref: ids.topic }]);
