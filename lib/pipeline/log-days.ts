@@ -1,6 +1,6 @@
 /**
  * Which days the source holds log files for, and which files each day has, read from the listing of the
- * events prefix (source-files.ts): before a daily run opens the warehouse, a date outside the data is refused
+ * events prefix (source-files.ts; local-files.ts for the local target): before a daily run opens the warehouse, a date outside the data is refused
  * up front and a backfill reports and skips the days that have no file; --new compares each day's files with
  * what was loaded from them (loaded_files). Locally the listing is the source folder's (the same S3 prefix
  * rules the COPY emulation follows); on Redshift it is S3's ListObjectsV2, with the credentials of whoever
@@ -8,7 +8,7 @@
  */
 import { ConfigError } from '../errors';
 import { dayOfKey } from './days';
-import { type ListFiles, localFiles, s3Files, type SourceFile } from './source-files';
+import { type ListFiles, s3Files, type SourceFile } from './source-files';
 
 export interface LogListing {
   /** Days with at least one log file, sorted. */
@@ -42,11 +42,6 @@ export function listingOf(eventsUri: string, listed: readonly SourceFile[]): Log
 /** The log days of whatever `list` lists. */
 export function logDays(list: ListFiles): ListLogDays {
   return async (eventsUri) => listingOf(eventsUri, await list(eventsUri));
-}
-
-/** The listing of local folders standing in for buckets, as the local COPY sees them. */
-export function localLogDays(s3Folders: Readonly<Record<string, string>>): ListLogDays {
-  return logDays(localFiles(s3Folders));
 }
 
 /** The listing of the events prefix in S3 (the SDK's default credentials; the bucket's region). */

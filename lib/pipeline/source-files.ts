@@ -4,10 +4,9 @@
  * a local folder the file's modification time. `--new` compares them with loaded_files (what each published
  * day was loaded from) to find the days that are new or changed.
  *
- * This module reaches neither PGlite nor the local warehouse unless the local listing is asked for (it is
- * loaded lazily), so the scheduled loader's bundle holds only the S3 side.
+ * The local listing is in local-files.ts, apart, so that the scheduled loader's bundle, which imports this
+ * module, holds nothing of the local warehouse.
  */
-import { statSync } from 'node:fs';
 import { SparkifyError } from '../errors';
 import { parseS3Uri, s3ClientConfig } from '../s3-uri';
 
@@ -24,18 +23,6 @@ export interface SourceFile {
 
 /** Every object whose key starts with the URI's prefix, in key order. */
 export type ListFiles = (prefixUri: string) => Promise<SourceFile[]>;
-
-/** The listing of local folders standing in for buckets, as the local COPY sees them (size and modification time). */
-export function localFiles(s3Folders: Readonly<Record<string, string>>): ListFiles {
-  return async (prefixUri) => {
-    // Loaded only for the local target: the scheduled loader's bundle must not hold the local warehouse.
-    const { S3Mounts } = require('../warehouse/local/copy/s3-mounts') as typeof import('../warehouse/local/copy/s3-mounts');
-    return new S3Mounts(s3Folders).list(prefixUri).map((o) => {
-      const stat = statSync(o.path);
-      return { uri: o.uri, size: stat.size, version: `mtime:${Math.trunc(stat.mtimeMs)}` };
-    });
-  };
-}
 
 /**
  * The listing of an S3 prefix: ListObjectsV2 page after page (at most 1,000 keys each, with continuation

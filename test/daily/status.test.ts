@@ -11,7 +11,7 @@ import { DEFAULT_SOURCES } from '../../lib/config';
 import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { type RunRequest, runEtl } from '../../lib/pipeline/etl-run';
-import { localLogDays } from '../../lib/pipeline/log-days';
+import { localLogDays } from '../../lib/pipeline/local-files';
 import { LocalWarehouse } from '../../lib/warehouse/local/local-warehouse';
 import { openTestWarehouse } from '../helpers/local-warehouse';
 import { ROOT } from '../helpers/processes';
