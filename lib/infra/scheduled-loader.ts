@@ -240,6 +240,8 @@ export class ScheduledLoader extends Construct {
       },
     });
     return new scheduler.CfnSchedule(this, 'Schedule', {
+      // A name to find it by (docs/operations.md: pausing it); Scheduler allows 64 characters.
+      name: `${stack.stackName}-loader`.slice(-64),
       description: 'Runs the Sparkify warehouse loader (npm run etl -- --new); setting loadSchedule in cdk.json',
       scheduleExpression: expression,
       scheduleExpressionTimezone: 'UTC',

@@ -126,6 +126,7 @@ export class WarehouseStack extends Stack {
       adminSecretArn: this.namespace.adminSecretArn,
       stagingBucketName: this.stagingBucket.bucket.bucketName,
       alertsTopicArn: this.alerts.topic.topicArn,
+      loaderFunctionName: this.loader.function.functionName,
       deployedSettings: deployedSettingsOf(settings),
     });
   }

@@ -26,14 +26,14 @@ interface Resource {
   readonly Properties: Record<string, any>;
 }
 
-function synth(context: Record<string, string>): { stack: WarehouseStack; resources: Record<string, Resource> } {
+function synth(context: Record<string, string>): { stack: WarehouseStack; resources: Record<string, Resource>; outputs: Record<string, { Value: unknown }> } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-stack-'));
   outdirs.push(outdir);
   const app = new App({ outdir, context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
   const settings = settingsFromContext((name) => context[name]);
   const stack = new WarehouseStack(app, settings.stackName, { settings });
-  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
-  return { stack, resources };
+  const template = Template.fromStack(stack).toJSON();
+  return { stack, resources: template.Resources, outputs: template.Outputs };
 }
 
 function ofType(resources: Record<string, Resource>, type: string): [string, Resource][] {
@@ -92,6 +92,8 @@ describe('the loader function', () => {
       SPARKIFY_STATEMENT_TIMEOUT: '900',
     });
     const [, customFn] = only(custom.resources, 'AWS::Lambda::Function', isLoader);
+    // Published for docs/operations.md's commands (aws lambda invoke, aws logs tail).
+    expect(standard.outputs['LoaderFunctionName']!.Value).toEqual({ Ref: ids.fn });
     expect(customFn.Properties['Environment'].Variables).toMatchObject({
       SPARKIFY_DATABASE: 'dwh',
       SPARKIFY_EVENTS_URI: 's3://sparkify-extra/2019/log_data',
@@ -160,6 +162,7 @@ describe('the schedule', () => {
     const fnId = Object.entries(standard.resources).find(([, r]) => r === fn)![0];
     const [, schedule] = only(standard.resources, 'AWS::Scheduler::Schedule');
     expect(schedule.Properties).toMatchObject({
+      Name: 'SparkifyWarehouse-loader',
       ScheduleExpression: 'cron(0 6 * * ? *)',
       ScheduleExpressionTimezone: 'UTC',
       State: 'ENABLED',
@@ -238,5 +241,6 @@ function logicalIds(stack: WarehouseStack) {
     copyRole: id(stack.sourceReadRole.role),
     stagingBucket: id(stack.stagingBucket.bucket),
     topic: id(stack.alerts.topic),
+    fn: id(stack.loader.function),
   };
 }

@@ -105,9 +105,8 @@ describe('the bundle cdk synth writes', () => {
     const inputs = Object.keys((JSON.parse(fs.readFileSync(path.join(loader.dir, 'index.meta.json'), 'utf8')) as { inputs: object }).inputs);
     expect(inputs).toContain('lib/loader/handler.ts');
     expect(inputs).toContain('lib/warehouse/redshift/redshift-warehouse.ts');
-    expect(inputs.filter((input) => /@electric-sql\/pglite|node_modules\/pg(-[a-z]+)?\/|lib\/postgres-endpoint\//.test(input))).toEqual([]);
-    // Of the local warehouse, only the folder lister that --new's local listing loads when called (never in Lambda).
-    expect(inputs.filter((input) => input.startsWith('lib/warehouse/local/'))).toEqual(['lib/warehouse/local/copy/s3-mounts.ts']);
+    expect(inputs.filter((input) => /@electric-sql\/pglite|node_modules\/pg(-[a-z]+)?\/|lib\/postgres-endpoint\/|lib\/data-api-endpoint\//.test(input))).toEqual([]);
+    expect(inputs.filter((input) => input.startsWith('lib/warehouse/local/'))).toEqual([]);
     // And the code itself names neither.
     const code = fs.readFileSync(path.join(loader.dir, 'index.js'), 'utf8');
     expect(code).not.toMatch(/PGlite|pglite/);
