@@ -65,9 +65,10 @@ export async function handler(_event: unknown, context: Context): Promise<Loader
   const deadline = started + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
   const functionName = context.functionName;
   let settings: Settings;
+  let note: string | undefined;
   try {
     // The function's environment is its whole configuration: no flags, no cdk-outputs.json.
-    settings = (await useStagedCatalogue(resolveSettings({ target: 'redshift' }, process.env))).settings;
+    ({ settings, note } = await useStagedCatalogue(resolveSettings({ target: 'redshift' }, process.env)));
   } catch (e) {
     publishMetrics(functionName, { RunsSucceeded: 0, FirstLoadRefused: 0, DaysRemaining: 0 });
     throw failure(e, 'The loader\'s settings are not valid');
@@ -75,6 +76,7 @@ export async function handler(_event: unknown, context: Context): Promise<Loader
   const target = settings.target;
   if (target.kind !== 'redshift') throw new Error('The loader runs on Redshift only.');
   log(`Loading ${settings.sources.eventsUri} into ${target.workgroupName}/${target.database}; ${Math.round((deadline - started) / 1000)} s to work with.`);
+  if (note !== undefined) log(`Songs: ${settings.sources.songsUri} (${note})`);
 
   const warehouse = new RedshiftDataApiWarehouse({
     workgroupName: target.workgroupName,
