@@ -5,10 +5,10 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { userPath } from './user-path';
+import { userPath } from './cli';
 import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/output-keys';
-import { DEFAULT_SETTINGS, isValidBucketName } from './infra/settings';
+import { DEFAULT_SETTINGS } from './infra/settings';
 import { iamRoleLiteral, integerLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
 import { parseS3Uri } from './s3-uri';
 
@@ -73,8 +73,9 @@ export interface Settings<T extends TargetSettings = TargetSettings> {
   readonly why: string;
   readonly sources: SourceSettings;
   /**
-   * The stack's staging bucket, where `npm run stage` puts the compacted song catalogue; set only on Redshift
-   * when SPARKIFY_SONGS_URI does not name the songs (it wins). See lib/stage/discover.ts.
+   * The stack's staging bucket, where `npm run stage` puts the compacted song catalogue (SPARKIFY_STAGING_BUCKET,
+   * else the stack's outputs); set only on Redshift when SPARKIFY_SONGS_URI does not name the songs (it wins).
+   * See lib/stage/discover.ts.
    */
   readonly stagingBucket?: string;
   /** Granted SELECT on every star table each time it is published; none by default. */
@@ -153,11 +154,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
         : outputs !== undefined
           ? `the stack's outputs are in ${outputsFile}`
           : `a workgroup is given by ${workgroup.from}`;
-    // SPARKIFY_STAGING_BUCKET names it where there is no outputs file (the scheduled loader, which sets both variables).
-    const stagingBucket = env['SPARKIFY_STAGING_BUCKET'] ?? (env['SPARKIFY_SONGS_URI'] === undefined ? outputs?.stagingBucket : undefined);
-    if (env['SPARKIFY_STAGING_BUCKET'] !== undefined && !isValidBucketName(env['SPARKIFY_STAGING_BUCKET'])) {
-      throw new ConfigError(`SPARKIFY_STAGING_BUCKET must be an S3 bucket name (the stack's StagingBucket output); got ${JSON.stringify(stagingBucket)}.`);
-    }
+    const stagingBucket = env['SPARKIFY_SONGS_URI'] === undefined ? (stagingBucketOf(env) ?? outputs?.stagingBucket) : undefined;
     return { target: redshiftTarget(flags, env, outputs, outputsFile), why, sources, readers, stagingBucket };
   }
 
@@ -175,6 +172,16 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   const dataDir = dataDirValue === undefined ? DEFAULT_DATA_DIR : userPath(dataDirValue, env);
   const why = target.value === 'local' ? `chosen by ${target.from}` : 'the default: no Redshift target is configured';
   return { target: { kind: 'local', dataDir, sourceDir }, why, sources, readers };
+}
+
+/** SPARKIFY_STAGING_BUCKET: a bucket name (what the stack's StagingBucket output holds), checked. */
+function stagingBucketOf(env: NodeJS.ProcessEnv): string | undefined {
+  const bucket = env['SPARKIFY_STAGING_BUCKET'];
+  if (bucket === undefined || bucket === '') return undefined;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(`SPARKIFY_STAGING_BUCKET must be an S3 bucket name such as sparkify-staging-123456789012 (no s3://); got ${JSON.stringify(bucket)}.`);
+  }
+  return bucket;
 }
 
 /**

@@ -12,6 +12,7 @@ import { resolveOptions } from '../../lib/generate/options';
 import { type EtlRunOptions, type EtlRunSummary, planDays, runEtl } from '../../lib/pipeline/etl-run';
 import { localFiles, localLogDays } from '../../lib/pipeline/local-files';
 import { lastRuns } from '../../lib/pipeline/run-ledger';
+import { formatStatus, warehouseStatus } from '../../lib/pipeline/warehouse-status';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
 import { starSnapshot } from '../helpers/star-snapshot';
 
@@ -80,6 +81,14 @@ test('a run with nothing new says so, writes its etl_runs row and succeeds', asy
   expect(summary.message).toBe(`Nothing new: the 30 days under ${DEFAULT_SOURCES.eventsUri} are loaded from their current files.`);
   const [run] = await lastRuns(db.warehouse, 1);
   expect(run).toMatchObject({ run_id: summary.runId, mode: 'new', status: 'succeeded', days: null, message: summary.message });
+  // npm run status: the runs of --new with their days, and the files recorded.
+  const status = await warehouseStatus(db.warehouse, 2);
+  expect(status.files).toHaveLength(30);
+  const text = formatStatus(status);
+  expect(text).toMatch(new RegExp(`^ \\S+ \\S+\\s+│ new\\s+│ none\\s+│ succeeded .*│ Nothing new`, 'm'));
+  expect(text).toMatch(new RegExp(`^ \\S+ \\S+\\s+│ new\\s+│ ${days[10]}…${days[29]}\\s+│ succeeded`, 'm'));
+  expect(text).toContain('Files loaded: 30 for 30 days; the latest 5:\n');
+  expect(text).toMatch(new RegExp(`^ ${days[29]} │ s3://udacity-dend/log_data/\\d{4}/\\d{2}/${days[29]}-events\\.json │ [\\d,]+ │ mtime:\\d+ │`, 'm'));
 });
 
 test('a re-uploaded file (new modification time) and a changed one are loaded again, and only they', async () => {
