@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { userPath } from './cli';
+import { userPath } from './user-path';
 import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/output-keys';
 import { DEFAULT_SETTINGS } from './infra/settings';
