@@ -14,6 +14,7 @@ import {
   aws_scheduler as scheduler,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DEFAULT_SOURCES } from '../config';
 import { ConfigError } from '../errors';
 import { LOADER_METRICS_DIMENSION, LOADER_METRICS_NAMESPACE } from '../loader/metrics';
 import { functionRole } from './function-role';
@@ -141,7 +142,9 @@ export class ScheduledLoader extends Construct {
         SPARKIFY_DATABASE: props.databaseName,
         SPARKIFY_REGION: Stack.of(this).region,
         SPARKIFY_EVENTS_URI: `${props.source.uri}/log_data`,
-        SPARKIFY_SONGS_URI: `${props.source.uri}/song_data`,
+        // Named only when it is not the default: SPARKIFY_SONGS_URI wins over the staged catalogue (config.ts),
+        // which npm run stage makes of the default songs.
+        ...(`${props.source.uri}/song_data` === DEFAULT_SOURCES.songsUri ? {} : { SPARKIFY_SONGS_URI: `${props.source.uri}/song_data` }),
         SPARKIFY_JSONPATHS_URI: `${props.source.uri}/log_json_path.json`,
         SPARKIFY_SOURCE_REGION: props.source.region,
         SPARKIFY_IAM_ROLE: props.copyRole.roleArn,

@@ -75,7 +75,7 @@ describe('the loader function', () => {
     expect(invokeConfig.Properties).toMatchObject({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 3600 });
   });
 
-  test("its environment is the stack's own workgroup, database, COPY role, staging bucket and the loadSource", () => {
+  test("its environment is the stack's own workgroup, database, COPY role, staging bucket and the loadSource (songs named only when not the default, which would turn the staged catalogue off)", () => {
     const ids = logicalIds(standard.stack);
     const [, fn] = only(standard.resources, 'AWS::Lambda::Function', isLoader);
     expect(fn.Properties['Environment'].Variables).toEqual({
@@ -84,7 +84,6 @@ describe('the loader function', () => {
       SPARKIFY_DATABASE: 'sparkify',
       SPARKIFY_REGION: 'us-west-2',
       SPARKIFY_EVENTS_URI: 's3://udacity-dend/log_data',
-      SPARKIFY_SONGS_URI: 's3://udacity-dend/song_data',
       SPARKIFY_JSONPATHS_URI: 's3://udacity-dend/log_json_path.json',
       SPARKIFY_SOURCE_REGION: 'us-west-2',
       SPARKIFY_IAM_ROLE: getAtt(ids.copyRole, 'Arn'),
