@@ -11,8 +11,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { DataApiEndpoint } from '../../lib/data-api-endpoint/endpoint';
 import { settingsFromContext } from '../../lib/infra/settings';
 import { WarehouseStack } from '../../lib/infra/warehouse-stack';
+import { DEADLINE_MARGIN_MS } from '../../lib/loader/handler';
+import { openTestWarehouse, SAMPLE_DIR, type TestWarehouse } from '../helpers/local-warehouse';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RUNNER = path.join(__dirname, 'run-lambda-bundle.js');
@@ -124,5 +127,89 @@ describe('the bundle cdk synth writes', () => {
     expect(run.error?.errorMessage).toMatch(/^The loader's settings are not valid: .*SPARKIFY_WORKGROUP/);
     expect(run.metrics).toHaveLength(1);
     expect(run.metrics[0]).toMatchObject({ FunctionName: 'sparkify-loader', RunsSucceeded: 0, FirstLoadRefused: 0 });
+  });
+});
+
+/**
+ * The template's value of an environment variable, as the deployed function would see it: a Ref to the
+ * workgroup is its name, a Ref to the bucket a bucket name, a role's Arn an ARN. Anything else fails the test,
+ * so a new variable is resolved here on purpose.
+ */
+function resolveValue(value: unknown, resources: Record<string, Resource>): string {
+  if (typeof value === 'string') return value;
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref !== undefined && resources[ref]?.Type === 'AWS::RedshiftServerless::Workgroup') return resources[ref]!.Properties['WorkgroupName'];
+  if (ref !== undefined && resources[ref]?.Type === 'AWS::S3::Bucket') return ref.toLowerCase();
+  const [id, attribute] = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [];
+  if (id !== undefined && resources[id]?.Type === 'AWS::IAM::Role' && attribute === 'Arn') return `arn:aws:iam::123456789012:role/${id}`;
+  throw new Error(`The test cannot resolve ${JSON.stringify(value)}: teach resolveValue what the deployed function would see.`);
+}
+
+describe('invoked as Lambda invokes it, against the local endpoint', () => {
+  let source: string;
+  let db: TestWarehouse;
+  let endpoint: DataApiEndpoint;
+  let env: Record<string, string>;
+  const songplays = async () => Number((await db.warehouse.query<{ n: number }>('SELECT COUNT(*) AS n FROM songplays'))[0]!.n);
+  /** Drops the last NextSong record of a day's log file: a changed file, with one play fewer. */
+  const dropOnePlay = (day: string) => {
+    const file = path.join(source, 'log_data', '2018', '11', `${day}-events.json`);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const last = lines.map((line, i) => [line, i] as const).filter(([line]) => line.includes('"page":"NextSong"')).pop()![1];
+    fs.writeFileSync(file, lines.filter((_, i) => i !== last).join('\n'));
+  };
+
+  beforeAll(async () => {
+    source = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-source-'));
+    fs.cpSync(SAMPLE_DIR, source, { recursive: true });
+    const environment = Object.fromEntries(Object.entries(loader.environment).map(([name, value]) => [name, resolveValue(value, loader.resources)]));
+    db = await openTestWarehouse({ 'udacity-dend': source });
+    // The endpoint answers for the template's workgroup and database, and serves the source bucket from the copy.
+    endpoint = await DataApiEndpoint.start({
+      warehouse: db.warehouse,
+      workgroupName: environment['SPARKIFY_WORKGROUP'],
+      database: environment['SPARKIFY_DATABASE'],
+      s3: { folders: { 'udacity-dend': source } },
+    });
+    env = { ...environment, ...lambdaEnvironment('SparkifyWarehouse-LoaderFunction'), AWS_ENDPOINT_URL: endpoint.url };
+  });
+  afterAll(async () => {
+    await endpoint?.close();
+    await db?.dispose();
+    fs.rmSync(source, { recursive: true, force: true });
+  });
+
+  test('loads the sample, then nothing new, then a changed day; with too little time, publishes nothing and says why', async () => {
+    // 1. An empty warehouse: the first load, the catalogue and every day, within the function's 15 minutes.
+    const first = invoke(loader, env, 900_000);
+    expect([first.status, first.error]).toEqual([0, undefined]);
+    expect(first.result).toMatchObject({ ok: true, status: 'succeeded', firstLoad: true, remaining: [] });
+    expect(first.result.published).toHaveLength(30);
+    expect(await songplays()).toBe(6820);
+    expect(first.metrics).toEqual([expect.objectContaining({ FunctionName: 'SparkifyWarehouse-LoaderFunction', RunsSucceeded: 1, FirstLoadRefused: 0, DaysRemaining: 0 })]);
+
+    // 2. Nothing new: a success that says so, and its row in etl_runs.
+    const second = invoke(loader, env, 900_000);
+    expect(second.result).toMatchObject({ ok: true, status: 'succeeded', published: [], remaining: [] });
+    expect(second.result.message).toMatch(/^Nothing new/);
+    expect(second.metrics[0]).toMatchObject({ RunsSucceeded: 1 });
+
+    // 3. A day file changed (its size and ETag): that day is loaded again, and only that day.
+    dropOnePlay('2018-11-05');
+    const third = invoke(loader, env, 900_000);
+    expect(third.result).toMatchObject({ ok: true, published: ['2018-11-05'], remaining: [] });
+    expect(await songplays()).toBe(6819);
+
+    // 4. Another day changed, but the invocation has too little time left for one day: nothing is published,
+    //    the result says why and what is left, and the run counts as no success.
+    dropOnePlay('2018-11-06');
+    const fourth = invoke(loader, env, DEADLINE_MARGIN_MS + 1000);
+    expect(fourth.status).toBe(0);
+    expect(fourth.result).toMatchObject({ ok: false, published: [], remaining: ['2018-11-06'], stopped: 'budget' });
+    expect(fourth.result.reason).toMatch(/2018-11-06/);
+    expect(fourth.metrics[0]).toMatchObject({ RunsSucceeded: 0, DaysRemaining: 1 });
+    expect(await songplays()).toBe(6819);
+    const runs = await db.warehouse.query<{ status: string }>('SELECT status FROM etl_runs ORDER BY started_at');
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed']);
   });
 });
