@@ -6,7 +6,7 @@
  * pointing at the local endpoint — which plays the Data API, the Redshift Serverless API and S3 over a copy of
  * data/sample.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -64,15 +64,23 @@ function synthesizeLoader(into: string): SynthesizedLoader {
   };
 }
 
-/** One invocation of the bundle in a child process; its output lines, and what Lambda would report. */
-export function invoke(bundle: SynthesizedLoader, env: Record<string, string>, remainingMs: number) {
-  const run = spawnSync(process.execPath, [RUNNER, bundle.dir, bundle.handler, '{}', String(remainingMs)], { env, encoding: 'utf8', timeout: 120_000 });
-  const lines = run.stdout.split('\n');
+/**
+ * One invocation of the bundle in a child process; its output lines, and what Lambda would report. Asynchronous:
+ * the local endpoint answering the function runs in this process.
+ */
+export async function invoke(bundle: SynthesizedLoader, env: Record<string, string>, remainingMs: number) {
+  const child = spawn(process.execPath, [RUNNER, bundle.dir, bundle.handler, '{}', String(remainingMs)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const lines = stdout.split('\n');
   const last = lines.find((line) => line.startsWith('RESULT ') || line.startsWith('ERROR '));
   return {
-    status: run.status,
-    stdout: run.stdout,
-    stderr: run.stderr,
+    status,
+    stdout,
+    stderr,
     result: last?.startsWith('RESULT ') ? JSON.parse(last.slice(7)) : undefined,
     error: last?.startsWith('ERROR ') ? (JSON.parse(last.slice(6)) as { errorType: string; errorMessage: string }) : undefined,
     /** The Embedded Metric Format documents it printed. */
@@ -120,8 +128,8 @@ describe('the bundle cdk synth writes', () => {
     }
   });
 
-  test('without its settings, the handler fails with one readable message, and counts the failure', () => {
-    const run = invoke(loader, lambdaEnvironment('sparkify-loader'), 900_000);
+  test('without its settings, the handler fails with one readable message, and counts the failure', async () => {
+    const run = await invoke(loader, lambdaEnvironment('sparkify-loader'), 900_000);
     expect(run.status).toBe(1);
     expect(run.error?.errorType).toBe('ConfigError');
     expect(run.error?.errorMessage).toMatch(/^The loader's settings are not valid: .*SPARKIFY_WORKGROUP/);
@@ -181,29 +189,29 @@ describe('invoked as Lambda invokes it, against the local endpoint', () => {
 
   test('loads the sample, then nothing new, then a changed day; with too little time, publishes nothing and says why', async () => {
     // 1. An empty warehouse: the first load, the catalogue and every day, within the function's 15 minutes.
-    const first = invoke(loader, env, 900_000);
-    expect([first.status, first.error]).toEqual([0, undefined]);
+    const first = await invoke(loader, env, 900_000);
+    expect([first.status, first.error, first.stderr]).toEqual([0, undefined, expect.any(String)]);
     expect(first.result).toMatchObject({ ok: true, status: 'succeeded', firstLoad: true, remaining: [] });
     expect(first.result.published).toHaveLength(30);
     expect(await songplays()).toBe(6820);
     expect(first.metrics).toEqual([expect.objectContaining({ FunctionName: 'SparkifyWarehouse-LoaderFunction', RunsSucceeded: 1, FirstLoadRefused: 0, DaysRemaining: 0 })]);
 
     // 2. Nothing new: a success that says so, and its row in etl_runs.
-    const second = invoke(loader, env, 900_000);
+    const second = await invoke(loader, env, 900_000);
     expect(second.result).toMatchObject({ ok: true, status: 'succeeded', published: [], remaining: [] });
     expect(second.result.message).toMatch(/^Nothing new/);
     expect(second.metrics[0]).toMatchObject({ RunsSucceeded: 1 });
 
     // 3. A day file changed (its size and ETag): that day is loaded again, and only that day.
     dropOnePlay('2018-11-05');
-    const third = invoke(loader, env, 900_000);
+    const third = await invoke(loader, env, 900_000);
     expect(third.result).toMatchObject({ ok: true, published: ['2018-11-05'], remaining: [] });
     expect(await songplays()).toBe(6819);
 
     // 4. Another day changed, but the invocation has too little time left for one day: nothing is published,
     //    the result says why and what is left, and the run counts as no success.
     dropOnePlay('2018-11-06');
-    const fourth = invoke(loader, env, DEADLINE_MARGIN_MS + 1000);
+    const fourth = await invoke(loader, env, DEADLINE_MARGIN_MS + 1000);
     expect(fourth.status).toBe(0);
     expect(fourth.result).toMatchObject({ ok: false, published: [], remaining: ['2018-11-06'], stopped: 'budget' });
     expect(fourth.result.reason).toMatch(/2018-11-06/);
