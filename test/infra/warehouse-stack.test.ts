@@ -625,7 +625,8 @@ describe('the CDK app (bin/)', () => {
       cwd,
       encoding: 'utf8',
       // This is how the CDK CLI hands context (cdk.json's merged with `-c name=value`) to the app.
-      env: { ...cleanEnv(), CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
+      // No bundling (a key CDK reads, not a setting): these runs check the settings, not the functions' code.
+      env: { ...cleanEnv(), CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }), CDK_OUTDIR: outdir },
     });
   /** A project folder with its own cdk.json (the real one plus `settings`) and, optionally, cdk-outputs.json. */
   const project = (settings: Record<string, unknown>, deployed?: DeployedSettings) => {
