@@ -187,8 +187,17 @@ describe('invoked as Lambda invokes it, against the local endpoint', () => {
     fs.rmSync(source, { recursive: true, force: true });
   });
 
-  test('loads the sample, then nothing new, then a changed day; with too little time, publishes nothing and says why', async () => {
-    // 1. An empty warehouse: the first load, the catalogue and every day, within the function's 15 minutes.
+  test('refuses a first load it has no time for; loads the sample, then nothing new, then a changed day; with too little time for a day, publishes nothing and says why', async () => {
+    // 0. An empty warehouse, and a minute: its first load (estimated from the source's size) is not started,
+    //    and the result and the metric behind the alarm say what to do.
+    const refused = await invoke(loader, env, DEADLINE_MARGIN_MS + 60_000);
+    expect([refused.status, refused.error]).toEqual([0, undefined]);
+    expect(refused.result).toMatchObject({ ok: false, status: 'failed', stopped: 'first-load', published: [] });
+    expect(refused.result.remaining).toHaveLength(30);
+    expect(refused.result.message).toMatch(/run npm run stage .*or load once from the CLI/);
+    expect(refused.metrics).toEqual([expect.objectContaining({ RunsSucceeded: 0, FirstLoadRefused: 1, DaysRemaining: 30 })]);
+
+    // 1. The same empty warehouse with the function's 15 minutes: the first load, the catalogue and every day.
     const first = await invoke(loader, env, 900_000);
     expect([first.status, first.error, first.stderr]).toEqual([0, undefined, expect.any(String)]);
     expect(first.result).toMatchObject({ ok: true, status: 'succeeded', firstLoad: true, remaining: [] });
@@ -218,6 +227,6 @@ describe('invoked as Lambda invokes it, against the local endpoint', () => {
     expect(fourth.metrics[0]).toMatchObject({ RunsSucceeded: 0, DaysRemaining: 1 });
     expect(await songplays()).toBe(6819);
     const runs = await db.warehouse.query<{ status: string }>('SELECT status FROM etl_runs ORDER BY started_at');
-    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed']);
+    expect(runs.map((r) => r.status)).toEqual(['failed', 'succeeded', 'succeeded', 'succeeded', 'failed']);
   });
 });
