@@ -57,8 +57,7 @@ export interface LoaderResult {
 
 /** What the stack's alarms are told: the refused first load needs a person, not another run. */
 export const FIRST_LOAD_ADVICE =
-  'The first full load does not fit in one invocation of the loader: run npm run stage (the song catalogue as a few parts) ' +
-  'or load once from the CLI (npm run etl -- --new), then let the schedule take over.';
+  'The first full load does not fit in one invocation of the loader: run npm run stage or load once from the CLI (npm run etl -- --new).';
 
 export async function handler(_event: unknown, context: Context): Promise<LoaderResult> {
   const started = Date.now();
@@ -131,7 +130,7 @@ function resultOf(summary: EtlRunSummary, ms: number): LoaderResult {
     summary.stopped === 'first-load'
       ? `${FIRST_LOAD_ADVICE} ${summary.reason ?? ''}`.trim()
       : summary.stopped === 'budget'
-        ? `${done ?? 'Published nothing'}: ${summary.reason ?? `${remaining.length} days left for the next run.`}`
+        ? `${done ?? 'Published nothing'}. ${summary.reason ?? `${remaining.length} days left for the next run.`}`
         : done !== undefined
           ? `${done}; nothing is left.`
           : (summary.message ?? 'Nothing new.');
