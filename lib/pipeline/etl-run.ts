@@ -155,9 +155,10 @@ export interface EtlRunOptions {
    */
   readonly listFiles?: ListFiles;
   /**
-   * --new: the time (epoch ms) by which the run must have ended. It does not start a day, or a first full
-   * load, that it estimates it cannot finish before then (budget.ts: this run's days, etl_runs' history, a
-   * margin); what it leaves is in the summary's `remaining`, for the next run.
+   * The time (epoch ms) by which the run must have ended (--new, --date, --from/--to; a plain full run takes
+   * none). It does not start a day, or a first full load, that it estimates it cannot finish before then
+   * (budget.ts: this run's days, etl_runs' history, a margin); what it leaves is in the summary's
+   * `remaining`, for the next run.
    * @default no limit
    */
   readonly deadline?: number;
@@ -175,10 +176,10 @@ export interface EtlRunSummary {
   readonly rowsRejected: Readonly<Record<string, number>>;
   /** The days published: those of `days`, or every day of the logs after a full load (none for a plain full run). */
   readonly published: readonly string[];
-  /** --new: days it found to load but did not start (stopped by its deadline, or a first load refused); the next run loads them. */
+  /** Days it found to load but did not start (stopped by its deadline, or a first load refused); the next run loads them. */
   readonly remaining: readonly string[];
   /**
-   * --new: why it stopped before loading everything it found. 'budget': the deadline left no time for the next
+   * Why it stopped before loading everything it found (only with a deadline). 'budget': the deadline left no time for the next
    * day (status 'succeeded' if it published some day, else 'failed'); 'first-load': the warehouse was never
    * loaded and its first (full) load cannot fit before the deadline, so nothing was started (status 'failed').
    * Such runs return their summary rather than throw; a load that fails still throws.
@@ -219,7 +220,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     extra: { full?: PipelineSummary; catalogue?: CatalogueReloadResult; skipped?: readonly string[]; published?: readonly string[] } & Pick<EtlRunSummary, 'remaining' | 'stopped' | 'reason' | 'message'>,
   ): Promise<EtlRunSummary> => {
     const days = extra.published ?? published.map((d) => d.day);
-    await record.finish({ status, days: extra.full === undefined ? days : [], rowsLoaded, rowsRejected, message: extra.message });
+    await record.finish({ status, days, rowsLoaded, rowsRejected, message: extra.message });
     return { runId: record.runId, mode: request.mode, status, days: published, skipped: [], ...extra, published: days, rowsLoaded, rowsRejected };
   };
   const fullLoad = async (files: FilesLoaded | undefined) => {
@@ -253,6 +254,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
       plan = found.plan;
     } else {
       plan = options.plan ?? { days: daysBetween(dated!.from, dated!.to), missing: [] };
+      if (options.deadline !== undefined) budget = await RunBudget.of(warehouse, options.deadline);
     }
     const reloading = dated?.reloadCatalogue ?? false;
     for (const day of plan.missing) progress.warn(`${day}: no log file under ${options.sources.eventsUri}: skipped`);

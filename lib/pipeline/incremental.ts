@@ -15,7 +15,7 @@ import { SparkifyError } from '../errors';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { dayParams, dayUri } from './days';
 import { loadDetail, type LoadRejectRow, loadStaging, warnLoad } from './load-staging';
-import { buildLoadedFiles, type FilesLoaded } from './loaded-files';
+import { buildLoadedFiles, type FilesLoaded, runBuildLoadedFiles } from './loaded-files';
 import { copyTemplateValues } from './pipeline';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
@@ -167,7 +167,7 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
       const inserted = (table: string) => statements.reduce((n, s, i) => (insertTarget(s.sql) === table ? n + results[i]!.rowsAffected : n), 0);
       const userAgents = await loadUserAgents(warehouse, DAY_SUFFIX);
       // What the day is loaded from, for loaded_files: published with the day's rows (day_publish.sql).
-      await warehouse.run(buildLoadedFiles(`loaded_files${DAY_SUFFIX}`, options.files, options.sources.eventsUri));
+      await runBuildLoadedFiles(warehouse, buildLoadedFiles(`loaded_files${DAY_SUFFIX}`, options.files, options.sources.eventsUri));
       const [gone] = await warehouse.query<{ n: number }>('SELECT COUNT(*) AS n FROM user_agents_gone_day');
       return {
         songplays: inserted('songplays_day'),

@@ -4,6 +4,7 @@
  * publishes; the publishing transaction moves them in with the star tables' rows, so the record and the
  * tables never disagree.
  */
+import { MAX_BATCH_STATEMENTS } from '../warehouse/redshift/statement-requests';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import type { SourceFile } from './source-files';
 import { dayOfKey } from './days';
@@ -12,8 +13,11 @@ import { statementsOf } from './sql-files';
 
 export const LOADED_FILES = 'loaded_files';
 
-/** Files per INSERT: four parameters each, well within a statement's 100 KB. */
-const ROWS_PER_INSERT = 200;
+/**
+ * Files per INSERT: four parameters each. The Data API documents no limit on a statement's parameters; this
+ * keeps each one small (under 20 KB of SQL and parameters).
+ */
+const ROWS_PER_INSERT = 50;
 
 /** What a run records as loaded: its id and the files, as the listing gave them. */
 export interface FilesLoaded {
@@ -55,6 +59,14 @@ export function buildLoadedFiles(table: string, loaded: FilesLoaded | undefined,
     statements.push(...statementsOf('incremental/loaded_files_rows.sql', { table, rows: rows.join(',\n       ') }).map((sql) => ({ sql, params, label })));
   }
   return statements;
+}
+
+/**
+ * Runs buildLoadedFiles' statements: as one Data API batch when they fit in one (a day's always do), so a
+ * day pays one round trip for its record; otherwise one by one (the build table is not published yet).
+ */
+export async function runBuildLoadedFiles(warehouse: Warehouse, statements: readonly Statement[]): Promise<void> {
+  await warehouse.run(statements, { transaction: statements.length <= MAX_BATCH_STATEMENTS });
 }
 
 /** The files each published day was loaded from, by day; empty where loaded_files does not exist yet. Reads only. */

@@ -13,7 +13,7 @@ import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { loadDetail, loadStaging, type LoadRejectRow, warnLoad } from './load-staging';
-import { buildLoadedFiles, type FilesLoaded, LOADED_FILES } from './loaded-files';
+import { buildLoadedFiles, type FilesLoaded, LOADED_FILES, runBuildLoadedFiles } from './loaded-files';
 import { assertReplaceable, publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable, STATE_TABLES, stateFile } from './tables';
@@ -106,7 +106,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
       statements.forEach((statement, i) => (counts[statement.table] += results[i]!.rowsAffected));
       counts.user_agents += await loadUserAgents(warehouse, BUILD_SUFFIX);
       // What the run loaded, published with the tables as loaded_files (a full run replaces the whole record).
-      await warehouse.run(buildLoadedFiles(`${LOADED_FILES}${BUILD_SUFFIX}`, options.files, options.sources.eventsUri));
+      await runBuildLoadedFiles(warehouse, buildLoadedFiles(`${LOADED_FILES}${BUILD_SUFFIX}`, options.files, options.sources.eventsUri));
       return counts;
     },
     (counts) => ({ rows: Object.values(counts).reduce((a, b) => a + b, 0), detail: STAR_TABLES.map((t) => `${t} ${counts[t]}`).join(', ') }),

@@ -58,6 +58,20 @@ test('a first run on a warehouse never loaded, with a deadline its first load ca
   expect(run).toMatchObject({ mode: 'new', status: 'failed', message: summary.reason });
 });
 
+test('a first run on an empty warehouse loads the catalogue and every day (one full load), and records every file', async () => {
+  const empty = await openTestWarehouse({ 'udacity-dend': source });
+  try {
+    const summary = await runEtl(empty.warehouse, NEW, { ...options, deadline: Date.now() + 3_600_000 });
+    expect(summary).toMatchObject({ mode: 'new', status: 'succeeded', published: days, remaining: [] });
+    expect(summary.full?.tables.songplays).toBe(expected.songplays.length);
+    expect(await starSnapshot(empty.warehouse)).toEqual(expected);
+    expect(await empty.warehouse.query('SELECT COUNT(*) AS n FROM loaded_files WHERE run_id = :id', { id: summary.runId })).toEqual([{ n: 30 }]);
+    expect((await runEtl(empty.warehouse, NEW, options)).message).toMatch(/^Nothing new/);
+  } finally {
+    await empty.dispose();
+  }
+});
+
 test('with 10 of 30 days loaded, --new loads exactly the other 20, oldest first, and the tables equal one full load', async () => {
   expect(days).toHaveLength(30);
   const range = { mode: 'range', from: days[0]!, to: days[9]!, strict: false, reloadCatalogue: true } as const;
