@@ -1,7 +1,7 @@
-import { Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Alerts } from './alerts';
-import { chooseAvailabilityZones } from './availability-zones';
+import { chooseAvailabilityZones, knownZones } from './availability-zones';
 import { WarehouseNamespace } from './namespace';
 import { WarehouseNetwork } from './network';
 import { WarehouseOutputs } from './outputs';
@@ -10,7 +10,7 @@ import { SourceReadRole } from './source-read-role';
 import { StagingBucket } from './staging-bucket';
 import { parseLoadSchedule } from './load-schedule';
 import { ScheduledLoader } from './scheduled-loader';
-import { deployedSettingsOf } from './update-rules';
+import { DeployedSettings, checkUpdate, deployedSettingsOf } from './update-rules';
 import { WarehouseUsageLimit } from './usage-limit';
 import { WarehouseWorkgroup } from './workgroup';
 
@@ -23,6 +23,17 @@ export interface WarehouseStackProps extends StackProps {
    * @default DEFAULT_SETTINGS
    */
   readonly settings?: WarehouseSettings;
+  /**
+   * What the last deploy published (`DeployedSettings` in cdk-outputs.json). With it, a change the service would
+   * refuse halfway, or that would do nothing or lose data, stops the synth (update-rules.ts).
+   * @default - a first deploy: nothing to check against
+   */
+  readonly deployed?: DeployedSettings;
+  /**
+   * True when the settings say `"maxCapacity": "none"`: the cap was removed outside CloudFormation.
+   * @default false
+   */
+  readonly maxCapacityNone?: boolean;
 }
 
 /**
@@ -32,7 +43,8 @@ export interface WarehouseStackProps extends StackProps {
  *
  * The account is left to the CLI's credentials (so `cdk synth` needs none); the region is fixed by the
  * settings so the template and its outputs name it.
- * With `usageLimitRpuHours` set, a usage limit caps the RPU-hours the workgroup may use per period.
+ * A usage limit caps the RPU-hours the workgroup may use per period (on by default), and an alarm on it reaches
+ * the alerts topic.
  */
 export class WarehouseStack extends Stack {
   readonly settings: WarehouseSettings;
@@ -43,7 +55,7 @@ export class WarehouseStack extends Stack {
   readonly stagingBucket: StagingBucket;
   /** The topic every alarm of the stack publishes to (`alerts.notify(alarm)`); `alertEmail` subscribes an address. */
   readonly alerts: Alerts;
-  /** The spending control, when `usageLimitRpuHours` is set. */
+  /** The spending control, unless `usageLimitRpuHours` is "none". */
   readonly usageLimit?: WarehouseUsageLimit;
   /** The function that loads what is new, on the `loadSchedule` (docs/operations.md). */
   readonly loader: ScheduledLoader;
@@ -61,10 +73,14 @@ export class WarehouseStack extends Stack {
 
     this.alerts = new Alerts(this, 'Alerts', { email: settings.alertEmail });
 
+    const availabilityZones = chooseAvailabilityZones(this, settings);
+    const notices = checkUpdate(settings, props.deployed, { availabilityZones: knownZones(availabilityZones), maxCapacityNone: props.maxCapacityNone });
+    for (const notice of notices) Annotations.of(this).addWarningV2('sparkify:namespaceReplaced', notice);
+
     this.network = new WarehouseNetwork(this, 'Network', {
       port: settings.port,
       ingressCidr: settings.ingressCidr,
-      availabilityZones: chooseAvailabilityZones(this, settings),
+      availabilityZones,
     });
 
     this.stagingBucket = new StagingBucket(this, 'StagingBucket', { writerArns: settings.stagingWriterArns });
@@ -100,6 +116,7 @@ export class WarehouseStack extends Stack {
         rpuHours: settings.usageLimitRpuHours,
         period: settings.usageLimitPeriod,
         breachAction: settings.usageLimitBreachAction,
+        alerts: this.alerts,
       });
     }
 
@@ -127,7 +144,7 @@ export class WarehouseStack extends Stack {
       stagingBucketName: this.stagingBucket.bucket.bucketName,
       alertsTopicArn: this.alerts.topic.topicArn,
       loaderFunctionName: this.loader.function.functionName,
-      deployedSettings: deployedSettingsOf(settings),
+      deployedSettings: deployedSettingsOf(settings, knownZones(availabilityZones)),
     });
   }
 }
