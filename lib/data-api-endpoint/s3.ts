@@ -53,11 +53,12 @@ export class LocalS3 {
 
   serve(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const [bucketPart = '', ...keyParts] = url.pathname.slice(1).split('/');
-    const bucket = decodeURIComponent(bucketPart);
-    const key = keyParts.map(decodeURIComponent).join('/');
     const head = request.method === 'HEAD';
     try {
+      // A malformed escape (%zz) throws here: an InternalError answer, not a crashed endpoint.
+      const [bucketPart = '', ...keyParts] = url.pathname.slice(1).split('/');
+      const bucket = decodeURIComponent(bucketPart);
+      const key = keyParts.map(decodeURIComponent).join('/');
       if (bucket === '' || (request.method !== 'GET' && !head)) {
         throw new S3Error(501, 'NotImplemented', `The local endpoint answers S3 reads only (ListObjectsV2, GetObject, HeadObject, HeadBucket); not ${request.method} ${url.pathname}.`);
       }

@@ -243,7 +243,6 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
       budget = found.budget;
       if (found.kind === 'first-load') {
         if (found.refused !== undefined) return await end('failed', { published: [], remaining: found.listing.days, stopped: 'first-load', reason: found.refused, message: found.refused });
-        progress.warn(`This warehouse was never loaded: a full load of the catalogue and the ${found.listing.days.length} days of logs.`);
         const full = await fullLoad({ runId: record.runId, files: found.listing.files });
         return await end('succeeded', { full, published: found.listing.days, remaining: [] });
       }
