@@ -8,7 +8,7 @@
  * paths; 130 interrupted (Ctrl-C).
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type Command, CommanderError, type Option } from 'commander';
 import { SparkifyError, StatementError, TranslationError } from './errors';
 import { formatRecords, rowsWord } from './format/result-table';
@@ -25,15 +25,8 @@ Exit codes:
 /** The project's version, as package.json gives it: what `--version` prints. */
 export const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
-/**
- * A path the user typed, made absolute against the folder they ran the command in. `npm run` starts
- * scripts in the package root and says where the user was in INIT_CWD; run any other way (tsx, node), the
- * process's own folder is the user's.
- */
-export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env['npm_lifecycle_event'] !== undefined && env['INIT_CWD'] ? env['INIT_CWD'] : process.cwd();
-  return resolve(base, path);
-}
+// Its own module, so lib/config.ts (and the scheduled loader's bundle) does not load the CLI's.
+export { userPath } from './user-path';
 
 /** What a failure looks like with --json: the kind of error, its message, the step it stopped, the exit code. */
 export interface ErrorDocument {

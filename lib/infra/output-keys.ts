@@ -15,5 +15,6 @@ export const OUTPUT_KEYS = {
   psqlCommand: 'PsqlCommand',
   stagingBucket: 'StagingBucket',
   alertsTopic: 'AlertsTopicArn',
+  loaderFunction: 'LoaderFunctionName',
   deployedSettings: 'DeployedSettings',
 } as const;

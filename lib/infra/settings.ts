@@ -9,6 +9,7 @@
  * - port: CreateWorkgroup API reference ("Valid port ranges are 5431-5455 and 8191-8215. The default is 5439.").
  */
 import { ConfigError } from '../errors';
+import { DEFAULT_LOAD_SCHEDULE, parseLoadSchedule } from './load-schedule';
 
 /** Everything `cdk deploy` needs to know about the warehouse; every field has a default. */
 export interface WarehouseSettings {
@@ -49,6 +50,15 @@ export interface WarehouseSettings {
   readonly sourceBuckets: readonly string[];
   /** IAM user or role ARNs allowed to write the staging bucket (npm run stage); `undefined`: this account's identities. */
   readonly stagingWriterArns?: readonly string[];
+  /** When the scheduled loader runs (`npm run etl -- --new` in the cloud): a rate or cron expression, or `off`. See load-schedule.ts. */
+  readonly loadSchedule: string;
+  /**
+   * What the scheduled loader loads: an S3 prefix laid out like the Sparkify bucket (log_data/, song_data/,
+   * log_json_path.json), in one of `sourceBuckets`.
+   */
+  readonly loadSource: string;
+  /** Region of `loadSource`'s bucket (COPY … REGION). */
+  readonly loadSourceRegion: string;
   /**
    * Spending control: the most RPU-hours per `usageLimitPeriod`, or `undefined` for no usage limit
    * (`"usageLimitRpuHours": "none"`). On by default, sized for this project's data (see DEFAULT_SETTINGS).
@@ -105,6 +115,9 @@ export const DEFAULT_SETTINGS: WarehouseSettings = {
   port: 5439,
   allowPublicIngress: false,
   sourceBuckets: ['udacity-dend'],
+  loadSchedule: DEFAULT_LOAD_SCHEDULE,
+  loadSource: 's3://udacity-dend',
+  loadSourceRegion: 'us-west-2',
   // A month of daily loads and a few full reloads and analyses of the Sparkify data at 8 RPUs, several times
   // over (docs/deploy.md, Cost): 60 RPU-hours cost $22.50 at the us-west-2 list price of $0.375 per RPU-hour.
   usageLimitRpuHours: 60,
@@ -129,6 +142,9 @@ export const SETTING_NAMES = [
   'allowPublicIngress',
   'sourceBuckets',
   'stagingWriterArns',
+  'loadSchedule',
+  'loadSource',
+  'loadSourceRegion',
   'usageLimitRpuHours',
   'usageLimitPeriod',
   'usageLimitBreachAction',
@@ -171,6 +187,9 @@ export function settingsFromContext(read: ContextReader): WarehouseSettings {
     allowPublicIngress: bool('allowPublicIngress', given('allowPublicIngress')) ?? DEFAULT_SETTINGS.allowPublicIngress,
     sourceBuckets: list('sourceBuckets', given('sourceBuckets')) ?? DEFAULT_SETTINGS.sourceBuckets,
     stagingWriterArns: list('stagingWriterArns', given('stagingWriterArns')),
+    loadSchedule: text('loadSchedule', given('loadSchedule')) ?? DEFAULT_SETTINGS.loadSchedule,
+    loadSource: text('loadSource', given('loadSource')) ?? DEFAULT_SETTINGS.loadSource,
+    loadSourceRegion: text('loadSourceRegion', given('loadSourceRegion')) ?? DEFAULT_SETTINGS.loadSourceRegion,
     // "none" turns the default limit off.
     usageLimitRpuHours:
       given('usageLimitRpuHours') === 'none' ? undefined : integer('usageLimitRpuHours', given('usageLimitRpuHours')) ?? DEFAULT_SETTINGS.usageLimitRpuHours,
@@ -298,7 +317,31 @@ export function validateSettings(settings: WarehouseSettings): WarehouseSettings
     check('stagingWriterArns', arn, /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/[\w+=,.@\/-]{1,512}$/.test(arn),
       'IAM user or role ARNs (arn:aws:iam::123456789012:role/name), comma-separated; for an assumed role give the role\'s ARN, not the session\'s');
   }
+  parseLoadSchedule(s.loadSchedule);
+  validateLoadSource(s.loadSource, s.sourceBuckets);
+  check('loadSourceRegion', s.loadSourceRegion, REGION.test(s.loadSourceRegion), 'an AWS region name such as us-west-2 (where the loadSource bucket is)');
   return { ...s, ingressCidr };
+}
+
+/**
+ * `loadSource`: an `s3://bucket[/prefix]` URI whose bucket the stack's roles may read (one of `sourceBuckets`),
+ * so a typo is found at synth, not by the first scheduled run.
+ */
+function validateLoadSource(uri: string, buckets: readonly string[]): void {
+  const m = /^s3:\/\/([^/]+)(\/[^\s'\\]*)?$/.exec(uri);
+  if (!m || !isValidBucketName(m[1]!)) {
+    throw new ConfigError(
+      `loadSource '${uri}' is not valid: expected an S3 URI of a bucket or prefix laid out like the Sparkify bucket ` +
+        '(log_data/, song_data/ and log_json_path.json under it), such as "s3://udacity-dend" or "s3://my-bucket/sparkify". ' +
+        'The scheduled loader reads S3 only; a local folder is for npm run etl -- --source.',
+    );
+  }
+  if (!buckets.includes(m[1]!)) {
+    throw new ConfigError(
+      `loadSource '${uri}' is in the bucket ${m[1]}, which is not one of sourceBuckets (${buckets.join(', ')}): the loader and COPY may ` +
+        `read only those. Add it: "sourceBuckets": "${[...buckets, m[1]].join(',')}".`,
+    );
+  }
 }
 
 /**

@@ -8,6 +8,8 @@ import { WarehouseOutputs } from './outputs';
 import { DEFAULT_SETTINGS, WarehouseSettings, validateSettings } from './settings';
 import { SourceReadRole } from './source-read-role';
 import { StagingBucket } from './staging-bucket';
+import { parseLoadSchedule } from './load-schedule';
+import { ScheduledLoader } from './scheduled-loader';
 import { DeployedSettings, checkUpdate, deployedSettingsOf } from './update-rules';
 import { WarehouseUsageLimit } from './usage-limit';
 import { WarehouseWorkgroup } from './workgroup';
@@ -55,6 +57,8 @@ export class WarehouseStack extends Stack {
   readonly alerts: Alerts;
   /** The spending control, unless `usageLimitRpuHours` is "none". */
   readonly usageLimit?: WarehouseUsageLimit;
+  /** The function that loads what is new, on the `loadSchedule` (docs/operations.md). */
+  readonly loader: ScheduledLoader;
 
   constructor(scope: Construct, id: string, props: WarehouseStackProps = {}) {
     const settings = validateSettings(props.settings ?? DEFAULT_SETTINGS);
@@ -116,6 +120,17 @@ export class WarehouseStack extends Stack {
       });
     }
 
+    this.loader = new ScheduledLoader(this, 'Loader', {
+      schedule: parseLoadSchedule(settings.loadSchedule),
+      workgroup: this.workgroup.workgroup,
+      databaseName: settings.databaseName,
+      source: { uri: settings.loadSource.replace(/\/+$/, ''), region: settings.loadSourceRegion },
+      sourceBuckets: settings.sourceBuckets,
+      copyRole: this.sourceReadRole.role,
+      stagingBucket: this.stagingBucket.bucket,
+      alerts: this.alerts,
+    });
+
     new WarehouseOutputs(this, 'Outputs', {
       workgroupName: settings.workgroupName,
       namespaceName: settings.namespaceName,
@@ -128,6 +143,7 @@ export class WarehouseStack extends Stack {
       adminSecretArn: this.namespace.adminSecretArn,
       stagingBucketName: this.stagingBucket.bucket.bucketName,
       alertsTopicArn: this.alerts.topic.topicArn,
+      loaderFunctionName: this.loader.function.functionName,
       deployedSettings: deployedSettingsOf(settings, knownZones(availabilityZones)),
     });
   }

@@ -42,6 +42,10 @@ export function shellQuote(arg: string): string {
 
 /** The command that loads `from` to `to` again, with the run's choosing arguments. */
 export function resumeCommand(from: string, to: string, args: readonly string[]): string {
-  const days = from === to ? ['--date', from] : ['--from', from, '--to', to];
-  return `npm run etl -- ${[...days, ...args].map(shellQuote).join(' ')}`;
+  return etlCommand([...(from === to ? ['--date', from] : ['--from', from, '--to', to]), ...args]);
+}
+
+/** `npm run etl -- …` with the given arguments, each quoted for a POSIX shell where it needs it. */
+export function etlCommand(args: readonly string[]): string {
+  return `npm run etl -- ${args.map(shellQuote).join(' ')}`;
 }

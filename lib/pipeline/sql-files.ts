@@ -8,7 +8,14 @@ import { join, resolve } from 'node:path';
 import { SparkifyError } from '../errors';
 import { splitStatements } from '../warehouse/sql-lexer';
 
-export const SQL_DIR = resolve(__dirname, '..', '..', 'sql');
+/**
+ * Set by esbuild when it bundles the scheduled loader (lib/infra/scheduled-loader.ts): the bundle is one
+ * index.js with the SQL files copied next to it, in sql/.
+ */
+declare const SPARKIFY_BUNDLED_SQL: boolean | undefined;
+
+/** sql/ of the repository, two folders up from here; in the loader's bundle, the copy beside it. */
+export const SQL_DIR = typeof SPARKIFY_BUNDLED_SQL !== 'undefined' && SPARKIFY_BUNDLED_SQL ? resolve(__dirname, 'sql') : resolve(__dirname, '..', '..', 'sql');
 
 export type DataTest =
   | { readonly kind: 'not_empty' }

@@ -4,7 +4,7 @@
  * assembly fails here with "Cloud assembly schema version mismatch".
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -26,8 +26,18 @@ test('cdk synth succeeds with no AWS credentials and writes the stack template',
     expect(run.status).toBe(0);
     const template = JSON.parse(readFileSync(join(outdir, 'SparkifyWarehouse.template.json'), 'utf8'));
     expect(Object.values(template.Resources).map((r) => (r as { Type: string }).Type)).toEqual(
-      expect.arrayContaining(['AWS::RedshiftServerless::Namespace', 'AWS::RedshiftServerless::Workgroup', 'AWS::IAM::Role', 'AWS::EC2::VPC']),
+      expect.arrayContaining(['AWS::RedshiftServerless::Namespace', 'AWS::RedshiftServerless::Workgroup', 'AWS::IAM::Role', 'AWS::EC2::VPC', 'AWS::Scheduler::Schedule']),
     );
+    // The scheduled loader's bundle was built here, by the project's esbuild: never in a Docker container.
+    expect(run.stderr).not.toMatch(/docker/i);
+    const loader = Object.values(template.Resources as Record<string, { Type: string; Properties: { Description?: string; Code?: { S3Key: string } } }>).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description?.startsWith('Sparkify warehouse: loads what is new'),
+    );
+    const assets = JSON.parse(readFileSync(join(outdir, 'SparkifyWarehouse.assets.json'), 'utf8')) as {
+      files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;
+    };
+    const asset = Object.values(assets.files).find((f) => Object.values(f.destinations).some((d) => d.objectKey === loader?.Properties.Code?.S3Key));
+    expect(readdirSync(join(outdir, asset!.source.path)).sort()).toEqual(['index.js', 'index.meta.json', 'sql']);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

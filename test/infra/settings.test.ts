@@ -71,6 +71,16 @@ describe('settingsFromContext', () => {
     expect(fromContext({ usageLimitRpuHours: 50 })).toMatchObject({ usageLimitRpuHours: 50, usageLimitPeriod: 'monthly', usageLimitBreachAction: 'emit-metric' });
   });
 
+  test('the scheduled loader: daily at 06:00 UTC over s3://udacity-dend by default; off, another schedule, another source', () => {
+    expect(fromContext({})).toMatchObject({ loadSchedule: 'cron(0 6 * * ? *)', loadSource: 's3://udacity-dend', loadSourceRegion: 'us-west-2' });
+    expect(fromContext({ loadSchedule: 'off' }).loadSchedule).toBe('off');
+    expect(fromContext({ loadSchedule: 'rate(12 hours)', sourceBuckets: 'udacity-dend,my-data', loadSource: 's3://my-data/sparkify', loadSourceRegion: 'eu-west-1' })).toMatchObject({
+      loadSchedule: 'rate(12 hours)',
+      loadSource: 's3://my-data/sparkify',
+      loadSourceRegion: 'eu-west-1',
+    });
+  });
+
   test('alertEmail: none by default; one address is taken as given', () => {
     expect(fromContext({}).alertEmail).toBeUndefined();
     expect(fromContext({ alertEmail: ' ops@example.com ' }).alertEmail).toBe('ops@example.com');
@@ -202,6 +212,20 @@ describe('settingsFromContext', () => {
     [{ alertEmail: 'ops' }, "alertEmail 'ops' is not valid: expected one e-mail address such as \"ops@example.com\" (AWS mails it a confirmation link; leave the setting out for no subscription)."],
     [{ alertEmail: 'ops@example.com,dev@example.com' }, "alertEmail 'ops@example.com,dev@example.com' is not valid: expected one e-mail address such as \"ops@example.com\" (AWS mails it a confirmation link; leave the setting out for no subscription)."],
     [{ alertEmail: 'Ops <ops@example.com>' }, "alertEmail 'Ops <ops@example.com>' is not valid: expected one e-mail address such as \"ops@example.com\" (AWS mails it a confirmation link; leave the setting out for no subscription)."],
+    [{ loadSchedule: 'daily' }, /^loadSchedule 'daily' is not valid: it is neither a rate\(…\) nor a cron\(…\) expression, nor off\. It takes rate\(/],
+    [{ loadSchedule: 'cron(0 6 * * * *)' }, /^loadSchedule 'cron\(0 6 \* \* \* \*\)' is not valid: exactly one of day-of-month and day-of-week must be \?/],
+    [
+      { loadSource: 'data/sample' },
+      "loadSource 'data/sample' is not valid: expected an S3 URI of a bucket or prefix laid out like the Sparkify bucket (log_data/, song_data/ and " +
+        'log_json_path.json under it), such as "s3://udacity-dend" or "s3://my-bucket/sparkify". The scheduled loader reads S3 only; a local folder is for npm run etl -- --source.',
+    ],
+    [{ loadSource: 'https://udacity-dend.s3.amazonaws.com/' }, /^loadSource 'https:\/\/udacity-dend\.s3\.amazonaws\.com\/' is not valid: expected an S3 URI/],
+    [
+      { loadSource: 's3://my-data/sparkify' },
+      'loadSource \'s3://my-data/sparkify\' is in the bucket my-data, which is not one of sourceBuckets (udacity-dend): the loader and COPY may read only those. ' +
+        'Add it: "sourceBuckets": "udacity-dend,my-data".',
+    ],
+    [{ loadSourceRegion: 'oregon' }, "loadSourceRegion 'oregon' is not valid: expected an AWS region name such as us-west-2 (where the loadSource bucket is)."],
     [
       { allowNamespaceReplacement: true },
       'allowNamespaceReplacement true is no longer accepted: a yes/no left in cdk.json would allow every later rename. Give the name of the ' +

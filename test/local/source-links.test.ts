@@ -11,7 +11,7 @@ import { DEFAULT_SOURCES, resolveSettings } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
 import { dayUri } from '../../lib/pipeline/days';
 import { loadStaging } from '../../lib/pipeline/load-staging';
-import { localLogDays } from '../../lib/pipeline/log-days';
+import { localLogDays } from '../../lib/pipeline/local-files';
 import { copyTemplateValues } from '../../lib/pipeline/pipeline';
 import { statementsOf } from '../../lib/pipeline/sql-files';
 import { STAGING_TABLES } from '../../lib/pipeline/tables';

@@ -18,7 +18,7 @@ test('npm run status right-aligns its counts and groups them in thousands', () =
     run_id: 'r1', mode: 'full' as const, first_day: null, last_day: null, days: null, started_at: '2024-01-01 10:00:00', ended_at: '2024-01-01 10:00:12.5',
     status: 'succeeded' as const, rows_loaded: JSON.stringify({ staging_events: 8056, songplays: 6820 }), rows_rejected: '{}', target: 'local', run_by: 'me', message: null,
   };
-  const text = formatStatus({ runs: [run], days: [], gaps: [], tables: { songplays: 6820, songs: 71, etl_runs: 1 } });
+  const text = formatStatus({ runs: [run], days: [], gaps: [], files: [], tables: { songplays: 6820, songs: 71, etl_runs: 1 } });
   expect(text).toContain(' songplays │ 6,820\n songs     │    71\n etl_runs  │     1');
   const [header, , row] = text.split('\n').slice(1, 4);
   const cell = (line: string, column: string) => line.split('│')[header!.split('│').findIndex((h) => h.trim() === column)]!;

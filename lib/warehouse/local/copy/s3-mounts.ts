@@ -6,6 +6,7 @@
 import { type Dirent, existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ConfigError } from '../../../errors';
+import { parseS3Uri } from '../../../s3-uri';
 import { enter, entryKind } from './folder-links';
 
 export interface S3Object {
@@ -71,8 +72,3 @@ export class S3Mounts {
   }
 }
 
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/.exec(uri);
-  if (!m) throw new ConfigError(`"${uri}" is not an S3 URI of the form s3://bucket/key.`);
-  return { bucket: m[1]!, key: m[2]! };
-}
