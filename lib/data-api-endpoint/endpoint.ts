@@ -181,7 +181,7 @@ export class DataApiEndpoint {
   }
 
   async #serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (LocalS3.isS3(request)) return this.#s3.serve(request, response);
+    if (LocalS3.isS3(request)) return await this.#s3.serve(request, response);
     let status = 200;
     let body: unknown;
     try {

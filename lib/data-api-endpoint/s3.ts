@@ -51,7 +51,14 @@ export class LocalS3 {
     return !(request.method === 'POST' && request.headers['x-amz-target'] !== undefined);
   }
 
-  serve(request: IncomingMessage, response: ServerResponse): void {
+  async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // The body (of a write it refuses) is read first: answering before it is read can reset the connection
+    // under the client, which would then see a network error instead of the answer.
+    await new Promise<void>((resolve) => {
+      request.on('end', resolve);
+      request.on('error', () => resolve());
+      request.resume();
+    });
     const url = new URL(request.url ?? '/', 'http://localhost');
     const head = request.method === 'HEAD';
     try {

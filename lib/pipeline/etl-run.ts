@@ -246,7 +246,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     let plan: DayPlan;
     let budget: RunBudget | undefined;
     if (request.mode === 'new') {
-      const found = await findNew(warehouse, options);
+      const found = await findNew(warehouse, options, progress);
       budget = found.budget;
       if (found.kind === 'first-load') {
         if (found.refused !== undefined) return await end('failed', { published: [], remaining: found.listing.days, stopped: 'first-load', reason: found.refused, message: found.refused });
@@ -334,11 +334,18 @@ type Found =
  * --new: the listing of the events prefix against loaded_files. A warehouse without the catalogue was never
  * loaded: its first load is a full one, refused (not started) when it cannot fit before the deadline.
  */
-async function findNew(warehouse: Warehouse, options: EtlRunOptions): Promise<Found> {
+async function findNew(warehouse: Warehouse, options: EtlRunOptions, progress: Progress): Promise<Found> {
   if (options.listFiles === undefined) throw new SparkifyError('A --new run lists the source to find what is new: runEtl needs options.listFiles (source-files.ts).');
   const { eventsUri, songsUri } = options.sources;
   const listing = await logDays(options.listFiles)(eventsUri);
   assertHasDays(listing, eventsUri);
+  if (listing.undated.length > 0) {
+    const shown = listing.undated.slice(0, 3).join(', ');
+    progress.warn(
+      `${listing.undated.length} file${listing.undated.length === 1 ? '' : 's'} under ${eventsUri} name${listing.undated.length === 1 ? 's' : ''} no day ` +
+        `(${shown}${listing.undated.length > 3 ? ', …' : ''}): --new loads days, so ${listing.undated.length === 1 ? 'it is' : 'they are'} not read; a full run reads them.`,
+    );
+  }
   const budget = await RunBudget.of(warehouse, options.deadline);
   if (!(await incrementalReadiness(warehouse)).catalogue) {
     if (options.deadline === undefined) return { kind: 'first-load', listing, budget };

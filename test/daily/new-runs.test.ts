@@ -89,8 +89,17 @@ test('with 10 of 30 days loaded, --new loads exactly the other 20, oldest first,
   expect(files.map(({ uri, size, version }) => ({ uri, size: Number(size), version }))).toEqual(listing.files.map(({ uri, size, version }) => ({ uri, size, version })));
 });
 
-test('a run with nothing new says so, writes its etl_runs row and succeeds', async () => {
-  const summary = await runEtl(db.warehouse, NEW, options);
+test('a run with nothing new says so, writes its etl_runs row and succeeds; a file that names no day is not read, with a warning', async () => {
+  const undated = join(source, 'log_data', 'notes.json');
+  writeFileSync(undated, '{}\n');
+  const warnings: string[] = [];
+  let summary: EtlRunSummary;
+  try {
+    summary = await runEtl(db.warehouse, NEW, { ...options, progress: { start() {}, done() {}, warn: (line) => warnings.push(line) } });
+  } finally {
+    rmSync(undated);
+  }
+  expect(warnings).toEqual([`1 file under ${DEFAULT_SOURCES.eventsUri} names no day (s3://udacity-dend/log_data/notes.json): --new loads days, so it is not read; a full run reads them.`]);
   expect(summary).toMatchObject({ status: 'succeeded', published: [], remaining: [], days: [] });
   expect(summary.message).toBe(`Nothing new: the 30 days under ${DEFAULT_SOURCES.eventsUri} are loaded from their current files.`);
   const [run] = await lastRuns(db.warehouse, 1);
