@@ -10,7 +10,7 @@ import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/output-keys';
 import { DEFAULT_SETTINGS } from './infra/settings';
 import { iamRoleLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
-import { entryKind } from './warehouse/local/copy/folder-links';
+import { entryKind } from './folder-links';
 import { parseS3Uri } from './s3-uri';
 
 /** The repository's root: defaults are relative to it, not to the shell's working directory. */

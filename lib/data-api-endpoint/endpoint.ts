@@ -159,7 +159,9 @@ export class DataApiEndpoint {
   static async start(options: DataApiEndpointOptions): Promise<DataApiEndpoint> {
     // The local warehouse's process id stands in for Redshift's (RedshiftPid); sys_load_error_detail's session_id has it too.
     const [row] = await options.warehouse.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const server = createServer();
+    // Idle keep-alive connections stay open a minute, as the services' do: with Node's default of 5 s, a busy
+    // machine let the server close a socket just as the SDK reused it, and the client saw ECONNRESET.
+    const server = createServer({ keepAliveTimeout: 60_000 });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

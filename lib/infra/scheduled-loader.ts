@@ -23,6 +23,9 @@ import { type LoadSchedule, staleAfterMinutes, staleAlarmWindow } from './load-s
 /** The repository root: esbuild bundles from here, with the versions package-lock.json pins. */
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
+/** The folders of sql/ the pipeline reads; the others (analytics, report) are the analysts'. */
+const PIPELINE_SQL_FOLDERS = ['checks', 'incremental', 'ledger', 'marts', 'staging'];
+
 /** Lambda's longest timeout; the run's deadline is taken from what is left of it (lib/loader/handler.ts). */
 export const LOADER_TIMEOUT = Duration.minutes(15);
 
@@ -168,8 +171,11 @@ export class ScheduledLoader extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          // The SQL the pipeline reads (the analysts' questions are not the loader's).
-          afterBundling: (inputDir, outputDir) => [`cp -R "${inputDir}/sql" "${outputDir}/sql"`, `rm -rf "${outputDir}/sql/analytics"`],
+          // The SQL the pipeline reads, folder by folder (the analysts' questions and the report's are not the loader's).
+          afterBundling: (inputDir, outputDir) => [
+            `mkdir -p "${outputDir}/sql"`,
+            ...PIPELINE_SQL_FOLDERS.map((folder) => `cp -R "${inputDir}/sql/${folder}" "${outputDir}/sql/${folder}"`),
+          ],
         },
       },
     });

@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../errors';
-import { enter, entryKind } from '../warehouse/local/copy/folder-links';
+import { enter, entryKind } from '../folder-links';
 import { S3Mounts } from '../warehouse/local/copy/s3-mounts';
 import { parseRecord, recordKey, STAGE_FOLDER, type StageRecord } from './record';
 import type { CatalogueSource, PartWriter, SourceObject, StageTarget } from './stores';

@@ -7,7 +7,7 @@ import { type Dirent, existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ConfigError } from '../../../errors';
 import { parseS3Uri } from '../../../s3-uri';
-import { enter, entryKind } from './folder-links';
+import { enter, entryKind } from '../../../folder-links';
 
 export interface S3Object {
   /** The object's URI, as Redshift names it in sys_load_error_detail. */

@@ -5,7 +5,7 @@
  * the bytes are.
  */
 import { type Dirent, readlinkSync, realpathSync, statSync } from 'node:fs';
-import { ConfigError } from '../../../errors';
+import { ConfigError } from './errors';
 
 export type EntryKind = 'file' | 'directory' | 'other';
 
