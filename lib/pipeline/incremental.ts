@@ -19,7 +19,7 @@ import { copyTemplateValues } from './pipeline';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { existingTables } from './run-ledger';
-import { publishStatements } from './publish';
+import { buildDrops, publishStatements, readerGrants } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, stagingTable, STAR_TABLES, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
@@ -79,13 +79,14 @@ export async function incrementalReadiness(warehouse: Warehouse): Promise<{ cata
 /**
  * Creates, empty, the star and state tables a daily load merges into, where they are missing (a warehouse
  * whose first load is a daily one): each from its own model's CREATE TABLE, under the build name, then
- * renamed, all in one transaction. song_catalogue is never created empty: only a catalogue load makes it.
+ * renamed, all in one transaction with the readers' grants. song_catalogue is never created empty: only a
+ * catalogue load makes it.
  *
  * Refused when some of them hold data already (star tables from an earlier version, or a state table
  * dropped by hand): an empty user_day_states would lose the users' earlier states, and an empty loaded_days
  * would let a day already loaded be loaded again without its old rows being deleted (day_publish.sql).
  */
-export async function createMissingTables(warehouse: Warehouse, missing: readonly string[]): Promise<void> {
+export async function createMissingTables(warehouse: Warehouse, missing: readonly string[], readers: readonly Reader[] = []): Promise<void> {
   const created = missing.filter((t) => t !== 'song_catalogue');
   const present = [...STAR_TABLES, ...STATE_TABLES].filter((t) => t !== 'song_catalogue' && !missing.includes(t));
   if (created.length > 0 && present.length > 0) {
@@ -107,7 +108,8 @@ export async function createMissingTables(warehouse: Warehouse, missing: readonl
       { sql: `ALTER TABLE ${next} RENAME TO ${table}`, label: `create ${table}` },
     );
   }
-  if (statements.length > 0) await warehouse.run(statements, { transaction: true });
+  // Readable by the readers from the first commit.
+  if (statements.length > 0) await warehouse.run([...statements, ...readerGrants(created, readers, 'grant SELECT to the readers')], { transaction: true });
 }
 
 /** Loads one day into the published star schema. The catalogue must have been loaded (incrementalReadiness). */
@@ -292,7 +294,10 @@ export async function reloadCatalogue(
   );
   checks.push(...results);
 
-  // songs and artists are replaced, so their readers are granted SELECT again (publish.ts).
-  await step('catalogue: publish', () => warehouse.run(publishStatements(rebuilt, options.readers ?? [], 'publish the catalogue'), { transaction: true }));
+  // The same publish as a full run's (publish.ts): rows replaced, the readers granted, the builds dropped after.
+  await step('catalogue: publish', async () =>
+    warehouse.run(await publishStatements(warehouse, rebuilt, options.readers ?? [], 'publish the catalogue'), { transaction: true }),
+  );
+  await step('catalogue: drop build tables', () => warehouse.run(buildDrops(rebuilt), { transaction: true }));
   return { steps, checks, rejected: loaded.rejects, rows: { staging_songs: loaded.rows, ...built } };
 }

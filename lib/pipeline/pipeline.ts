@@ -3,7 +3,8 @@
  * warehouse and on Redshift.
  *
  *   create staging tables → COPY songs, COPY events (each checked) → build the star tables under *_next
- *   (one transaction) → test them → publish: swap them in for the previous ones (one transaction).
+ *   (one transaction) → test them → publish: each published table's rows replaced by its build's (one
+ *   transaction, lib/pipeline/publish.ts) → drop the builds.
  *
  * A run that fails anywhere before the publish leaves the previous star tables exactly as they were.
  */
@@ -13,7 +14,7 @@ import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { loadDetail, loadStaging, type LoadRejectRow, warnLoad } from './load-staging';
-import { assertReplaceable, publishStatements } from './publish';
+import { assertCanPublish, buildDrops, publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
@@ -27,11 +28,12 @@ export interface PipelineOptions {
   readonly fresh?: boolean;
   readonly progress?: Progress;
   /**
-   * Granted SELECT on every star table each time it is published.
+   * Granted SELECT on every star table in each publishing transaction (so from a new table's first commit, and
+   * a reader added to the setting by the next run).
    * @default none
    */
   readonly readers?: readonly Reader[];
-  /** The caller has already run assertReplaceable (lib/pipeline/publish.ts), before changing anything of its own. */
+  /** The caller has already run assertCanPublish (lib/pipeline/publish.ts), before changing anything of its own. */
   readonly replaceableChecked?: boolean;
 }
 
@@ -45,7 +47,7 @@ export interface PipelineSummary {
   readonly ms: number;
 }
 
-/** The step that swaps the new star tables in; once it is done, they are the published ones. */
+/** The step that publishes the new star tables; once it is done, they are the published ones. */
 export const PUBLISH_STEP = 'publish star tables';
 
 export async function runPipeline(warehouse: Warehouse, options: PipelineOptions): Promise<PipelineSummary> {
@@ -57,8 +59,8 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
 
   const step = stepper(progress, steps);
 
-  // Views over the star tables and tables owned by another identity would make a DROP fail midway: refuse first.
-  if (!options.replaceableChecked) await step('check the tables can be replaced', () => assertReplaceable(warehouse));
+  // Tables another identity owns, or rows it may not change, would fail the run after its loads: refuse first.
+  if (!options.replaceableChecked) await step('check the tables can be replaced', () => assertCanPublish(warehouse, options.readers));
   if (options.fresh) {
     await step('drop leftover tables (--fresh)', () => warehouse.run(dropLeftoverStatements()));
   }
@@ -120,9 +122,11 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   );
   warnAbout(starResults, progress);
 
-  await step(PUBLISH_STEP, () =>
-    warehouse.run(publishStatements([...STAR_TABLES, ...STATE_TABLES], options.readers ?? [], 'publish star tables'), { transaction: true }),
+  const published = [...STAR_TABLES, ...STATE_TABLES];
+  await step(PUBLISH_STEP, async () =>
+    warehouse.run(await publishStatements(warehouse, published, options.readers ?? [], PUBLISH_STEP), { transaction: true }),
   );
+  await step('drop build tables', () => warehouse.run(buildDrops(published), { transaction: true }));
 
   return { steps, tables: built, checks, rejected, ms: Math.round(performance.now() - started) };
 }
