@@ -155,9 +155,10 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
         ...stateStatements('user_day_states', `user_day_states${DAY_SUFFIX}`),
         ...stateStatements('loaded_days', `loaded_days${DAY_SUFFIX}`),
         ...withParams('incremental/day_tables.sql', params, `build ${day}`),
-        ...withParams('marts/songplays_rows.sql', params, `build ${day}`, { target: 'songplays_day', catalogue: 'song_catalogue' }),
+        ...withParams('marts/songplays_rows.sql', params, `build ${day}`, { events: 'staging_events', target: 'songplays_day', catalogue: 'song_catalogue' }),
         ...withParams('marts/time_rows.sql', params, `build ${day}`, { target: 'time_day', plays: 'songplays_day' }),
         ...withParams('incremental/day_build.sql', params, `build ${day}`),
+        ...withParams('marts/users_rows.sql', params, `build ${day}`, { target: 'users_day', states: 'users_states_day' }),
       ];
       const results = await warehouse.run(statements, { transaction: true });
       const inserted = (table: string) => statements.reduce((n, s, i) => (insertTarget(s.sql) === table ? n + results[i]!.rowsAffected : n), 0);
@@ -264,13 +265,18 @@ export async function reloadCatalogue(
           [`DROP TABLE IF EXISTS ${t}${BUILD_SUFFIX}`, ...statementsOf(modelFile(t))].map((sql) => ({ sql, label: `build ${t}` })),
         ),
         ...stateStatements('song_catalogue', `song_catalogue${BUILD_SUFFIX}`),
-        ...statementsOf('incremental/rematch_songplays.sql').map((sql) => ({ sql, label: 'match songplays again' })),
+        // Every published play as the event it came from, matched again by the full run's own statement.
+        ...[
+          ...statementsOf('incremental/rematch_songplays.sql'),
+          ...statementsOf('marts/songplays_rows.sql', { events: 'songplay_events_next', target: `songplays${BUILD_SUFFIX}`, catalogue: `song_catalogue${BUILD_SUFFIX}` }),
+          'DROP TABLE songplay_events_next',
+        ].map((sql) => ({ sql, label: 'match songplays again' })),
       ];
       const results = await warehouse.run(statements, { transaction: true });
       const counts: Record<string, number> = {};
       statements.forEach((s, i) => {
         const table = insertTarget(s.sql)?.replace(new RegExp(`${BUILD_SUFFIX}$`), '');
-        if (table !== undefined) counts[table] = (counts[table] ?? 0) + results[i]!.rowsAffected;
+        if (table !== undefined && (rebuilt as readonly string[]).includes(table)) counts[table] = (counts[table] ?? 0) + results[i]!.rowsAffected;
       });
       return counts;
     },

@@ -162,8 +162,10 @@ function buildStatements(): (Statement & { readonly table: StarTable })[] {
 
 /** The rows of the star tables whose INSERT a daily load shares (sql/marts/<table>_rows.sql). */
 function rowsOf(table: StarTable): string[] {
-  if (table === 'songplays') return statementsOf('marts/songplays_rows.sql', { target: `songplays${BUILD_SUFFIX}`, catalogue: `song_catalogue${BUILD_SUFFIX}` });
-  if (table === 'time') return statementsOf('marts/time_rows.sql', { target: `time${BUILD_SUFFIX}`, plays: `songplays${BUILD_SUFFIX}` });
+  const next = (t: string) => `${t}${BUILD_SUFFIX}`;
+  if (table === 'songplays') return statementsOf('marts/songplays_rows.sql', { events: 'staging_events', target: next('songplays'), catalogue: next('song_catalogue') });
+  if (table === 'time') return statementsOf('marts/time_rows.sql', { target: next('time'), plays: next('songplays') });
+  if (table === 'users') return statementsOf('marts/users_rows.sql', { target: next('users'), states: next('user_day_states') });
   return [];
 }
 
