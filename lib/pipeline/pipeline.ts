@@ -149,6 +149,7 @@ export function copyTemplateValues(sources: SourceSettings): Record<string, stri
     jsonpaths_uri: s3UriLiteral('JSONPaths URI', sources.jsonPathsUri),
     region: regionLiteral('source region', sources.region),
     songs_region: regionLiteral('songs region', sources.songsRegion ?? sources.region),
+    songs_manifest: sources.songsManifest ? 'MANIFEST' : '',
     iam_role: iamRoleLiteral('IAM role', sources.iamRole),
     max_errors: integerLiteral('max errors', sources.maxErrors, 0, 100000),
   };
