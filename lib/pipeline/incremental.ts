@@ -112,6 +112,19 @@ export async function createMissingTables(warehouse: Warehouse, missing: readonl
   if (statements.length > 0) await warehouse.run([...statements, ...readerGrants(created, readers, 'grant SELECT to the readers')], { transaction: true });
 }
 
+/**
+ * A day's publishing transaction: its rows merged (delete the day's, insert the new), the user agents only its
+ * previous plays used forgotten when there are any (`forgetAgents`), and its build tables dropped.
+ */
+export function dayPublishStatements(day: string, forgetAgents: boolean): Statement[] {
+  const params = dayParams(day);
+  return [
+    ...withParams('incremental/day_publish.sql', params, `publish ${day}`),
+    ...(forgetAgents ? withParams('incremental/day_forget_agents.sql', params, `publish ${day}`) : []),
+    ...withParams('incremental/day_cleanup.sql', params, `publish ${day}`),
+  ];
+}
+
 /** Loads one day into the published star schema. The catalogue must have been loaded (incrementalReadiness). */
 export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Promise<DayLoadResult> {
   const progress = options.progress ?? silentProgress;
@@ -191,16 +204,7 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
   );
   checks.push(...dayChecks);
 
-  await step(`${day}: publish the day`, () =>
-    warehouse.run(
-      [
-        ...withParams('incremental/day_publish.sql', params, `publish ${day}`),
-        ...(built.goneAgents > 0 ? withParams('incremental/day_forget_agents.sql', params, `publish ${day}`) : []),
-        ...withParams('incremental/day_cleanup.sql', params, `publish ${day}`),
-      ],
-      { transaction: true },
-    ),
-  );
+  await step(`${day}: publish the day`, () => warehouse.run(dayPublishStatements(day, built.goneAgents > 0), { transaction: true }));
 
   const rejected = loaded.rejects;
   return {
