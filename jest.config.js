@@ -9,6 +9,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
+  // The AWS SDK's Node-version notice, off for the clients tests build themselves (test/helpers/sdk-notice.ts).
+  setupFiles: ['<rootDir>/test/helpers/sdk-notice.ts'],
   testTimeout: 120000,
   maxWorkers: 2,
 };

@@ -5,18 +5,20 @@
  * account of the CLI's credentials when there are any, and runs cdk-nag's AwsSolutions checks on every
  * synth, so `cdk synth` and `cdk deploy` fail on a finding that has not been acknowledged with a reason.
  */
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SparkifyError } from '../lib/errors';
 import { WarehouseStack } from '../lib/infra/warehouse-stack';
-import { resolveAppSettings } from '../lib/infra/app-settings';
+import { regionNotice, resolveAppSettings } from '../lib/infra/app-settings';
 
 const app = new App();
 try {
   // The CLI runs the app in the project folder, next to cdk.json.
-  const settings = resolveAppSettings(app.node.getAllContext(), process.cwd());
+  const { settings, deployed, maxCapacityNone } = resolveAppSettings(app.node.getAllContext(), process.cwd());
   // CDK_DEFAULT_ACCOUNT is the CLI's credentials' account (unset without credentials: then synth still works).
-  new WarehouseStack(app, settings.stackName, { settings, env: { account: process.env.CDK_DEFAULT_ACCOUNT } });
+  const stack = new WarehouseStack(app, settings.stackName, { settings, deployed, maxCapacityNone, env: { account: process.env.CDK_DEFAULT_ACCOUNT } });
+  const notice = regionNotice(settings.region, process.env);
+  if (notice) Annotations.of(stack).addWarningV2('sparkify:regionFromSettings', notice);
 } catch (error) {
   if (!(error instanceof SparkifyError)) throw error;
   // A setting the user must fix: one readable line, not a stack trace.

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Command, CommanderError } from 'commander';
+import { type Command, CommanderError, type Option } from 'commander';
 import { SparkifyError, StatementError, TranslationError } from './errors';
 import { formatRecords, rowsWord } from './format/result-table';
 import type { Progress } from './pipeline/progress';
@@ -52,6 +52,16 @@ export interface ErrorDocument {
  * Parses argv with the program and runs `main`, turning every failure into a message and an exit code (and,
  * with --json, a JSON object on stdout). Adds `-V, --version` and the exit codes to the help.
  */
+/**
+ * An option's help, its default written as every description here writes one, "(default 10)", and once: a
+ * description that already says its default (in words commander's "(default: "10")" cannot give) keeps them.
+ */
+function optionDescription(option: Option): string {
+  const takesValue = option.required || option.optional;
+  if (option.defaultValue === undefined || !takesValue || /\(default\b/.test(option.description)) return option.description;
+  return `${option.description} (default ${option.defaultValueDescription ?? String(option.defaultValue)})`;
+}
+
 export async function runCli(program: Command, main: () => Promise<void>, argv = process.argv): Promise<void> {
   // A reader that stops early (npm run etl -- --help | head) closes the pipe: that is no error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -67,6 +77,7 @@ export async function runCli(program: Command, main: () => Promise<void>, argv =
       // Commander's own errors ("error: unknown option") in the one style every message here has.
       outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')),
     })
+    .configureHelp({ optionDescription })
     .addHelpText('after', EXIT_CODES_HELP);
   try {
     program.parse(argv);

@@ -4,12 +4,13 @@
  * here, with the name of the flag, variable or file at fault.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { userPath } from './cli';
 import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/output-keys';
 import { DEFAULT_SETTINGS } from './infra/settings';
-import { iamRoleLiteral, integerLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
+import { iamRoleLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
+import { entryKind } from './warehouse/local/copy/folder-links';
 import { parseS3Uri } from './warehouse/local/copy/s3-mounts';
 
 /** The repository's root: defaults are relative to it, not to the shell's working directory. */
@@ -125,8 +126,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   }
 
   const maxErrorsText = pick(flags.maxErrors, 'SPARKIFY_MAX_ERRORS');
-  const maxErrors = maxErrorsText.value === undefined ? DEFAULT_SOURCES.maxErrors : Number(maxErrorsText.value);
-  integerLiteral(maxErrorsText.from, maxErrors, 0, 100000);
+  const maxErrors = maxErrorsText.value === undefined ? DEFAULT_SOURCES.maxErrors : wholeNumber(maxErrorsText.from, maxErrorsText.value, 0, 100000);
 
   const readers = parseReaders(env['SPARKIFY_READERS']);
 
@@ -270,8 +270,7 @@ function redshiftTarget(flags: Flags, env: NodeJS.ProcessEnv, outputs: StackOutp
   }
 
   const timeout = pick(flags.statementTimeout, 'SPARKIFY_STATEMENT_TIMEOUT');
-  const timeoutSeconds = timeout.value === undefined ? DEFAULT_STATEMENT_TIMEOUT_S : Number(timeout.value);
-  integerLiteral(timeout.from, timeoutSeconds, 1, 86400);
+  const timeoutSeconds = timeout.value === undefined ? DEFAULT_STATEMENT_TIMEOUT_S : wholeNumber(timeout.from, timeout.value, 1, 86400);
 
   return {
     kind: 'redshift',
@@ -350,7 +349,11 @@ function assertBucketLayout(sourceDir: string, from: string, sources: SourceSett
     const slash = key.lastIndexOf('/');
     const folder = resolve(sourceDir, key.slice(0, slash + 1));
     const prefix = key.slice(slash + 1);
-    return !(existsSync(folder) && statSync(folder).isDirectory() && readdirSync(folder).some((name) => name.startsWith(prefix)));
+    if (!(existsSync(folder) && statSync(folder).isDirectory())) return true;
+    const matches = readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.name.startsWith(prefix));
+    // A symbolic link there that points nowhere or loops is named now (exit 2), not by a failed COPY later.
+    for (const entry of matches) entryKind(join(folder, entry.name), entry);
+    return matches.length === 0;
   });
   if (missing.length === 0) return;
   throw new ConfigError(
@@ -358,6 +361,15 @@ function assertBucketLayout(sourceDir: string, from: string, sources: SourceSett
       `${missing.map((uri) => `${parseS3Uri(uri).key} (for ${uri})`).join(', ')}. Give a folder that holds song_data/, ` +
       'log_data/ and log_json_path.json, as data/sample does.',
   );
+}
+
+/** A whole number as a flag or variable gives it; refused with the value as typed (Number('abc') is NaN, which says nothing). */
+function wholeNumber(setting: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || n < min || n > max) {
+    throw new ConfigError(`${setting} must be a whole number from ${min} to ${max}; got ${JSON.stringify(text)}.`);
+  }
+  return n;
 }
 
 /** SPARKIFY_DATA_DIR → data-dir, for naming the flag that overrides a variable. */

@@ -21,7 +21,7 @@ const program = new Command('npm run analytics --')
   .option('--json', 'print the answers and their rows as JSON on stdout')
   .option('--html <file>', 'write a self-contained HTML report (charts included, opens with no network) to <file>')
   .option('--only <names>', 'answer only these questions, comma-separated')
-  .option('--target <target>', 'where to query: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
+  .option('--target <target>', 'where to query: local or redshift (default redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)');
 addWaitOptions(addRedshiftOptions(program)).addHelpText(
   'after',

@@ -21,7 +21,7 @@ const program = new Command('npm run data-api --')
   .option('--port <port>', 'port to listen on (0: any free one)', '7439')
   .option('--workgroup <name>', 'the workgroup name it answers to', 'sparkify')
   .option('--database <name>', 'the database name it answers to', 'dev')
-  .option('--data-dir <dir>', 'folder of its local warehouse', DEFAULT_DIR)
+  .option('--data-dir <dir>', 'folder of its local warehouse (default .warehouse/data-api)')
   .option('--source <dir>', 'local folder standing in for the source bucket (default data/sample)')
   .option('--page-size <rows>', 'rows per GetStatementResult page', '1000')
   .addHelpText(
@@ -33,13 +33,13 @@ Then, in another shell (any non-empty keys: signatures are not checked; the key 
   );
 
 void runCli(program, async () => {
-  const flags = program.opts<{ port: string; workgroup: string; database: string; dataDir: string; source?: string; pageSize: string }>();
+  const flags = program.opts<{ port: string; workgroup: string; database: string; dataDir?: string; source?: string; pageSize: string }>();
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be a port number from 0 to 65535; got ${JSON.stringify(flags.port)}.`);
   const pageSize = Number(flags.pageSize);
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new ConfigError(`--page-size must be a whole number of rows, 1 or more; got ${JSON.stringify(flags.pageSize)}.`);
   // With --target local the settings always name the local warehouse.
-  const settings = resolveSettings({ target: 'local', source: flags.source, dataDir: flags.dataDir }) as Settings<LocalTarget>;
+  const settings = resolveSettings({ target: 'local', source: flags.source, dataDir: flags.dataDir ?? DEFAULT_DIR }) as Settings<LocalTarget>;
   const warehouse = await LocalWarehouse.open({ dataDir: settings.target.dataDir, s3Folders: localS3Folders(settings) });
   let endpoint: DataApiEndpoint;
   try {

@@ -1,6 +1,6 @@
 /** npm run etl — load the Sparkify data into the star schema, on the local warehouse or Redshift. */
 import { Command } from 'commander';
-import { consoleProgress, formatMs, formatTable, peakRssBytes, runCli } from '../lib/cli';
+import { consoleProgress, formatMs, peakRssBytes, runCli } from '../lib/cli';
 import { localS3Folders, type LocalTarget, resolveSettings, type Settings } from '../lib/config';
 import { ConfigError } from '../lib/errors';
 import { finishUninterrupted, InterruptedError, interruption } from '../lib/interrupts';
@@ -8,6 +8,8 @@ import { type Progress, silentProgress } from '../lib/pipeline/progress';
 import { PUBLISH_STEP } from '../lib/pipeline/pipeline';
 import { type DayPlan, parseRunRequest, planDays, runEtl } from '../lib/pipeline/etl-run';
 import { type ListLogDays, localLogDays, s3LogDays } from '../lib/pipeline/log-days';
+import { choosingArgs } from '../lib/pipeline/resume-hint';
+import { loadedTable, publishedLine } from '../lib/pipeline/run-output';
 import { runIdentity } from '../lib/pipeline/run-ledger';
 import { useStagedCatalogue } from '../lib/stage/discover';
 import { addWaitOptions, waitOptions } from '../lib/warehouse/local/cli';
@@ -22,7 +24,7 @@ const program = new Command('npm run etl --')
       'With no Redshift stack configured it runs on the embedded local warehouse over the bundled sample.',
   )
   .option('--source <dir>', 'local folder standing in for the source bucket (song_data/, log_data/, log_json_path.json)', undefined)
-  .option('--target <target>', 'where to load: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
+  .option('--target <target>', 'where to load: local or redshift (default redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)')
   .option('--max-errors <n>', "COPY's MAXERROR n: a load fails at its n-th rejected row, so 2 tolerates one reject; 0 and 1 fail at the first (default 0)");
 addWaitOptions(addRedshiftOptions(program))
@@ -141,9 +143,10 @@ void runCli(program, async () => {
       staleAfterHours: target.kind === 'redshift' ? staleAfterHours : undefined,
       target: target.kind === 'local' ? `local ${target.dataDir}` : `redshift ${target.workgroupName}/${target.database}`,
       runBy: await runIdentity(warehouse),
+      resumeArgs: choosingArgs(flags),
       onDay: (day, i, of) => {
         daysPublished = i + 1;
-        if (!flags.quiet) process.stderr.write(`Published ${day.day} (${i + 1}/${of}): ${day.rows['songplays']} plays, ${formatMs(day.ms)}\n`);
+        if (!flags.quiet) process.stderr.write(`${publishedLine(day, i, of)}\n`);
       },
     });
   } catch (e) {
@@ -172,9 +175,8 @@ void runCli(program, async () => {
     const out = { ok: true, target: target.kind, why: settings.why, warehouse: warehouse.description, ...full, ...run, dataApi, totalMs, peakRssBytes: peakRssBytes() };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else if (!flags.quiet) {
-    const counts = summary.full?.tables ?? summary.rowsLoaded;
-    const rows = Object.entries(counts).map(([table, n]) => ({ table, rows: n }));
-    process.stdout.write(`${formatTable(rows)}\n`);
+    const table = loadedTable(summary);
+    if (table !== undefined) process.stdout.write(`${table}\n`);
     const checks = [...(summary.full?.checks ?? []), ...(summary.catalogue?.checks ?? []), ...summary.days.flatMap((d) => d.checks)];
     const passed = checks.filter((c) => c.failures === 0).length;
     const warned = checks.length - passed;
@@ -182,7 +184,7 @@ void runCli(program, async () => {
     const what = summary.mode === 'full' ? 'full load' : `${summary.days.length} day${summary.days.length === 1 ? '' : 's'} published${summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped (no log file)` : ''}`;
     process.stderr.write(
       `Done in ${formatMs(totalMs)} (${what}, run ${summary.runId}): ${passed} data tests passed${warned > 0 ? `, ${warned} warned` : ''}, ` +
-        `${rejected} row${rejected === 1 ? '' : 's'} rejected.\n`,
+        `${rejected.toLocaleString('en-US')} row${rejected === 1 ? '' : 's'} rejected.\n`,
     );
     if (dataApi) {
       process.stderr.write(

@@ -26,7 +26,7 @@ const program = new Command('npm run query --')
   .option('--limit <n>', `print at most n rows of each result (default ${DEFAULT_TERMINAL_ROWS} for tables; every row for --csv and --json)`)
   .option('--all', 'print every row as a table, however many')
   .option('--read-only', 'refuse anything but reads (SELECT, WITH … SELECT, VALUES, SHOW, EXPLAIN)')
-  .option('--target <target>', 'where to query: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
+  .option('--target <target>', 'where to query: local or redshift (default redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)');
 addWaitOptions(addRedshiftOptions(program)).addHelpText(
   'after',

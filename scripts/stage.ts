@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { formatMs, peakRssBytes, runCli, userPath } from '../lib/cli';
 import { DEFAULT_SOURCES, deployedStackOutputs } from '../lib/config';
 import { ConfigError } from '../lib/errors';
+import { rowsWord } from '../lib/format/result-table';
 import { checkTargetFolder, copyBeside, FolderCatalogueSource, FolderStageTarget } from '../lib/stage/folder-store';
 import { DEFAULT_SLICES } from '../lib/stage/plan';
 import { type StageProgress, stageCatalogue } from '../lib/stage/stage';
@@ -22,8 +23,8 @@ const program = new Command('npm run stage --')
   )
   .option('--from <s3-uri>', 'the S3 prefix to stage', DEFAULT_SOURCES.songsUri)
   .option('--source-region <region>', "the source bucket's region", DEFAULT_SOURCES.region)
-  .option('--to <s3-uri>', "where the parts go (default: the StagingBucket in cdk-outputs.json, s3://<bucket>/)")
-  .option('--region <region>', "the staging bucket's region (default: Region in cdk-outputs.json, else the AWS SDK's)")
+  .option('--to <s3-uri>', "where the parts go (default the StagingBucket in cdk-outputs.json, s3://<bucket>/)")
+  .option('--region <region>', "the staging bucket's region (default Region in cdk-outputs.json, else the AWS SDK's)")
   .option('--endpoint <url>', 'an S3-compatible endpoint instead of AWS (path-style addressing), for both source and target')
   .option('--source <dir>', 'local mode: a folder laid out like the bucket (song_data/, log_data/, log_json_path.json)')
   .option('--out <dir>', 'local mode: the folder to write (new, empty, or an earlier stage output)')
@@ -143,7 +144,7 @@ void runCli(program, async () => {
     const mb = (record.sourceBytes / 1e6).toFixed(1);
     process.stderr.write(
       `Staged ${record.objects.toLocaleString('en-US')} objects (${mb} MB, ${record.records.toLocaleString('en-US')} records) into ` +
-        `${record.parts.length} parts in ${where} in ${formatMs(result.ms)} (${record.plan}); ` +
+        `${rowsWord(record.parts.length, 'part')} in ${where} in ${formatMs(result.ms)} (${record.plan}); ` +
         `${record.rejectedCount} bad records left out${retries > 0 ? `, ${retries} requests retried` : ''}.\n`,
     );
     for (const r of record.rejected) process.stderr.write(`  ! left out: ${r.key} line ${r.line}: ${r.reason}\n`);

@@ -14,7 +14,7 @@ const program = new Command('npm run status --')
   )
   .option('--runs <n>', 'how many of the last runs to show', '10')
   .option('--json', 'print it all as one JSON object')
-  .option('--target <target>', 'which warehouse: local or redshift (default: redshift if cdk-outputs.json is found, else local)')
+  .option('--target <target>', 'which warehouse: local or redshift (default redshift if cdk-outputs.json is found, else local)')
   .option('--data-dir <dir>', 'folder of the local warehouse (default .warehouse/pgdata)');
 addRedshiftOptions(program).addHelpText('after', `\nExamples:\n  npm run status\n  npm run status -- --runs 30 --json\n${REDSHIFT_ENVIRONMENT_HELP}`);
 

@@ -4,6 +4,7 @@ import { countAll } from '../pipeline/pipeline';
 import { STAR_TABLES, type StarTable } from '../pipeline/tables';
 import { quoteLiteral } from '../sql-literals';
 import type { Row, Warehouse } from '../warehouse/warehouse';
+import { coveredPeriod } from './covered-period';
 import { repairDoubleEncoding } from './double-encoding';
 import { type Question, type QuestionText, questionSql, questionText } from './questions';
 
@@ -52,6 +53,7 @@ export async function assertLoaded(warehouse: Warehouse): Promise<Record<StarTab
 /** Runs each question in turn and words its answer; a failing question fails the run, named. */
 export async function answerQuestions(warehouse: Warehouse, questions: readonly Question[]): Promise<Answered[]> {
   const answered: Answered[] = [];
+  const period = await coveredPeriod(warehouse);
   for (const question of questions) {
     const started = performance.now();
     let rows: Row[];
@@ -64,7 +66,7 @@ export async function answerQuestions(warehouse: Warehouse, questions: readonly 
     const ms = Math.round(performance.now() - started);
     const { shown, repaired } = readable(rows);
     const answer = shown.length === 0 ? (question.whenEmpty ?? NO_DATA) : question.answer(shown);
-    answered.push({ question, text: questionText(question.name), answer, rows, shown, repaired, ms });
+    answered.push({ question, text: questionText(question.name, period), answer, rows, shown, repaired, ms });
   }
   return answered;
 }

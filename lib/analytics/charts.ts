@@ -20,9 +20,17 @@ export function drawsChart(spec: ChartSpec | undefined, rows: readonly Row[]): s
   return spec !== undefined && rows.length >= 2;
 }
 
-/** Height in pixels: horizontal bars get a line each, so long top-ten labels stay readable. */
+/** Horizontal bars' labels wrap at this width, in pixels, in lines of LINE_HEIGHT. */
+const LABEL_WIDTH = 280;
+const LINE_HEIGHT = 14;
+/** A 12 px sans-serif character's width, about: enough to tell how many lines a label wraps onto. */
+const CHAR_WIDTH = 6.5;
+
+/** Height in pixels: horizontal bars get a band each, tall enough for the longest label, wrapped. */
 export function chartHeight(spec: ChartSpec, rows: readonly Row[]): number {
-  return spec.horizontal ? 60 + rows.length * 30 : 320;
+  if (!spec.horizontal) return 320;
+  const lines = Math.max(1, ...rows.map((r) => Math.ceil((spec.category(r).length * CHAR_WIDTH) / LABEL_WIDTH)));
+  return 60 + rows.length * Math.max(30, lines * LINE_HEIGHT + 8);
 }
 
 export function chartOption(spec: ChartSpec, rows: readonly Row[]): echarts.EChartsCoreOption {
@@ -37,7 +45,8 @@ export function chartOption(spec: ChartSpec, rows: readonly Row[]): echarts.ECha
     // Top lists read top-down in the query's order.
     inverse: spec.horizontal === true,
     axisTick: { alignWithLabel: true },
-    axisLabel: spec.horizontal ? { width: 280, overflow: 'truncate' as const } : { interval: 0, hideOverlap: true },
+    // A long title wraps onto more lines rather than losing its end ("Romance (..."): the label is the answer.
+    axisLabel: spec.horizontal ? { width: LABEL_WIDTH, overflow: 'break' as const, lineHeight: LINE_HEIGHT } : { interval: 0, hideOverlap: true },
   };
   const valueAxis = { type: 'value' as const, axisLabel: { formatter: format } };
   return {

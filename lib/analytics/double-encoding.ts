@@ -20,3 +20,12 @@ export function repairDoubleEncoding(text: string): string | undefined {
   }
   return current === text ? undefined : current;
 }
+
+/**
+ * The text with its control characters written out (U+0083): a double encoding turns the second byte of many
+ * characters into a C1 control (ö is stored as Ã, U+0083, Â, ¶), which a page or a terminal draws as nothing
+ * or an empty box, so a footnote saying what is stored would hide exactly what differs.
+ */
+export function visibleControls(text: string): string {
+  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+}

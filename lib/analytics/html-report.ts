@@ -9,6 +9,7 @@ import type { StarTable } from '../pipeline/tables';
 import type { Row, SqlValue } from '../warehouse/warehouse';
 import type { Answered, Repaired } from './answer-questions';
 import { chartSvg, drawsChart } from './charts';
+import { visibleControls } from './double-encoding';
 import { count, isTrue } from './wording';
 
 export interface ReportContext {
@@ -65,7 +66,7 @@ export function renderReport(answered: readonly Answered[], context: ReportConte
 /** Says which names are shown decoded and how the warehouse stores them. */
 function footnote(repaired: readonly Repaired[]): string {
   if (repaired.length === 0) return '';
-  const items = repaired.map((r) => `“${escape(r.shown)}” is stored as “${escape(r.stored)}”`).join('; ');
+  const items = repaired.map((r) => `“${escape(r.shown)}” is stored as “${escape(visibleControls(r.stored))}”`).join('; ');
   return `<p class="notes footnote" data-repaired="${repaired.length}">* Shown decoded: the source data double-encodes ${repaired.length === 1 ? 'this name' : 'these names'} in UTF-8 (the data test songplays double_encoded counts them). ${items}.</p>`;
 }
 

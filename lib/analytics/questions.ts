@@ -6,6 +6,7 @@
 import { ConfigError } from '../errors';
 import { readSql } from '../pipeline/sql-files';
 import type { Row, SqlValue } from '../warehouse/warehouse';
+import { COVERED_PERIOD_TOKEN, type CoveredPeriod, coveredPeriodNote } from './covered-period';
 import { capitalised, count, extremes, hourSpan, howMany, isTrue, list, monthName, ordinal, pct, tiesBeyondCut, userName } from './wording';
 
 /** A bar chart of the rows: one bar (or one stacked segment) per series and row. */
@@ -236,9 +237,9 @@ function busiest(rows: readonly Row[], label: (row: Row) => string, unit: string
  * (`plays_per_day`, over `days`), and the answer says so when the coverage differs.
  */
 function busiestPerDay(rows: readonly Row[], label: (row: Row) => string, units: string): string {
-  // A rate keeps its tenth (18.0 plays a day); days show what they are (4, 4.13).
+  // Numbers as the table shows them: a rate to its tenth when it has one (18.7, 341), days as they are (4, 4.13).
   const number = (value: SqlValue | undefined, min: number, max: number) => Number(value).toLocaleString('en-US', { minimumFractionDigits: min, maximumFractionDigits: max });
-  const rate = (row: Row) => `${number(row['plays_per_day'], 1, 1)} plays a day (${count(row['plays'])} over ${number(row['days'], 0, 2)} days)`;
+  const rate = (row: Row) => `${number(row['plays_per_day'], 0, 1)} plays a day (${count(row['plays'])} over ${number(row['days'], 0, 2)} days)`;
   if (rows.length === 1) return `All ${count(rows[0]!['plays'])} plays fall in ${label(rows[0]!)}.`;
   const { most, fewest } = extremes(rows, 'plays_per_day');
   const days = rows.map((r) => Number(r['days']));
@@ -261,14 +262,17 @@ export function questionSql(name: string): string {
   return readSql(`analytics/${name}.sql`);
 }
 
-/** The header of a question's SQL file: its first comment line asks the question, the others say how it is counted. */
-export function questionText(name: string): QuestionText {
+/**
+ * The header of a question's SQL file: its first comment line asks the question, the others say how it is
+ * counted, with the one definition of the covered period (and the data's own, when given) where they name it.
+ */
+export function questionText(name: string, period?: CoveredPeriod): QuestionText {
   const header: string[] = [];
   for (const line of questionSql(name).split('\n')) {
     if (!line.startsWith('--')) break;
     header.push(line.replace(/^--\s?/, '').trim());
   }
-  return { question: header[0] ?? name, notes: header.slice(1).join(' ') };
+  return { question: header[0] ?? name, notes: header.slice(1).join(' ').replaceAll(COVERED_PERIOD_TOKEN, coveredPeriodNote(period)) };
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The answers for people at a terminal (a heading, the answer, the rows as a table) and as JSON for machines. */
 import { formatTable } from '../cli';
 import type { Answered } from './answer-questions';
+import { visibleControls } from './double-encoding';
 
 export function formatAnswers(answered: readonly Answered[]): string {
   return answered
@@ -9,7 +10,7 @@ export function formatAnswers(answered: readonly Answered[]): string {
       const note =
         repaired.length === 0
           ? []
-          : [`* Shown decoded; stored double-encoded in UTF-8: ${repaired.map((r) => `${r.shown} as ${r.stored}`).join('; ')}.`];
+          : [`* Shown decoded; stored double-encoded in UTF-8: ${repaired.map((r) => `${r.shown} as ${visibleControls(r.stored)}`).join('; ')}.`];
       return [heading, `→ ${answer}`, shown.length === 0 ? '(no rows)' : formatTable(shown), ...note].join('\n');
     })
     .join('\n\n');

@@ -2,6 +2,9 @@ import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
 import { ConfigError } from '../errors';
 import { TWO_ZONE_REGIONS, WarehouseSettings } from './settings';
 
+/** Regions where Redshift Serverless is documented not to support some availability zone IDs. */
+const ZONE_ID_CAVEAT_REGIONS: readonly string[] = ['us-east-1'];
+
 /**
  * The availability zones the warehouse's subnets go in, chosen the same way on every synth:
  *
@@ -29,6 +32,16 @@ export function chooseAvailabilityZones(stack: Stack, settings: WarehouseSetting
   }
   // The lookup (dummy1a..c on the CLI's first pass, before it fills cdk.context.json).
   const zones = [...stack.availabilityZones].sort();
+  if (ZONE_ID_CAVEAT_REGIONS.includes(settings.region)) {
+    Annotations.of(stack).addWarningV2(
+      'sparkify:zoneIdsUnchecked',
+      `Redshift Serverless does not offer every availability zone ID in ${settings.region}, and zone names map to different IDs in each ` +
+        'account, so the first three zones of the lookup may include one it refuses (the deploy would then fail on the workgroup). ' +
+        `List your zones' IDs with \`aws ec2 describe-availability-zones --region ${settings.region} --query "AvailabilityZones[].[ZoneName,ZoneId]" --output text\`, ` +
+        'compare them with the supported zone IDs in "Considerations when using Amazon Redshift Serverless" (Management Guide), and ' +
+        'put three supported zones in "availabilityZones" in cdk.json.',
+    );
+  }
   if (zones.length >= 3) return zones.slice(0, 3);
   if (zones.length === 2 && twoWillDo) return zones;
   throw new ConfigError(
@@ -36,4 +49,12 @@ export function chooseAvailabilityZones(stack: Stack, settings: WarehouseSetting
       'from the lookup cached in cdk.context.json), and Redshift Serverless needs subnets in three zones there ' +
       `(two will do only in ${TWO_ZONE_REGIONS.join(', ')}). Deploy to another region with "region" in cdk.json.`,
   );
+}
+
+/**
+ * The zones as names to record and compare, or `null` when synth does not know them: `Fn::GetAZs` tokens
+ * without an account, or CDK's placeholders (`dummy1a`…) on the CLI's first pass before its lookup.
+ */
+export function knownZones(zones: readonly string[]): readonly string[] | null {
+  return zones.some((zone) => Token.isUnresolved(zone) || zone.startsWith('dummy')) ? null : zones;
 }

@@ -103,8 +103,8 @@ export class WarehouseNetwork extends Construct {
       retention: logs.RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The Ref to the log group is what orders it before the function (and after it on delete).
     handler.addPropertyOverride('LoggingConfig', { LogGroup: logGroup.logGroupName });
-    handler.addDependency(logGroup.node.defaultChild as CfnResource);
   }
 
   /** Subnet ids for the workgroup: one per availability zone, or two per zone when there are two zones. */

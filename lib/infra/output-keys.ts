@@ -14,5 +14,6 @@ export const OUTPUT_KEYS = {
   adminSecretName: 'AdminSecretName',
   psqlCommand: 'PsqlCommand',
   stagingBucket: 'StagingBucket',
+  alertsTopic: 'AlertsTopicArn',
   deployedSettings: 'DeployedSettings',
 } as const;

@@ -18,6 +18,8 @@ export interface WarehouseOutputsProps {
   readonly adminSecretArn: string;
   /** Name of the bucket `npm run stage` writes the compacted song catalogue to. */
   readonly stagingBucketName: string;
+  /** ARN of the SNS topic the stack's alarms publish to. */
+  readonly alertsTopicArn: string;
   /** The settings the next synth checks an update against (see update-rules.ts). */
   readonly deployedSettings: DeployedSettings;
 }
@@ -52,6 +54,7 @@ export class WarehouseOutputs extends Construct {
     this.output(OUTPUT_KEYS.region, props.region, 'AWS region of the warehouse');
     this.output(OUTPUT_KEYS.adminSecretName, props.adminSecretArn, 'ARN of the Secrets Manager secret with the admin user and password');
     this.output(OUTPUT_KEYS.stagingBucket, props.stagingBucketName, 'S3 bucket of the staged song catalogue (npm run stage writes it, the ETL reads it)');
+    this.output(OUTPUT_KEYS.alertsTopic, props.alertsTopicArn, 'SNS topic of the stack alarms (spending, loads): subscribe to be told');
     this.output(OUTPUT_KEYS.psqlCommand, psql, 'psql connection line (needs an ingressCidr at deploy, the AWS CLI and jq)');
     this.output(OUTPUT_KEYS.deployedSettings, JSON.stringify(props.deployedSettings), 'Settings this deploy applied; the next synth checks its changes against them');
   }

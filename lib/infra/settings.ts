@@ -26,10 +26,11 @@ export interface WarehouseSettings {
   /** Redshift Serverless workgroup name (the compute and its endpoint); defaults to the stack name in kebab case. */
   readonly workgroupName: string;
   /**
-   * Must be true for a synth to go ahead when `namespaceName` differs from the deployed namespace
-   * (cdk-outputs.json): CloudFormation would replace the namespace, deleting every table in it.
+   * The name of the deployed namespace a synth may replace when `namespaceName` differs from it
+   * (cdk-outputs.json): CloudFormation would delete it with every table in it. Naming it, rather than a
+   * plain `true`, means the setting allows that one replacement and not every later rename.
    */
-  readonly allowNamespaceReplacement: boolean;
+  readonly allowNamespaceReplacement?: string;
   /** Database created in the namespace. */
   readonly databaseName: string;
   /** Admin user; Redshift generates its password and keeps it in Secrets Manager. */
@@ -48,12 +49,17 @@ export interface WarehouseSettings {
   readonly sourceBuckets: readonly string[];
   /** IAM user or role ARNs allowed to write the staging bucket (npm run stage); `undefined`: this account's identities. */
   readonly stagingWriterArns?: readonly string[];
-  /** Spending control: the most RPU-hours per `usageLimitPeriod`, or `undefined` for no usage limit. */
+  /**
+   * Spending control: the most RPU-hours per `usageLimitPeriod`, or `undefined` for no usage limit
+   * (`"usageLimitRpuHours": "none"`). On by default, sized for this project's data (see DEFAULT_SETTINGS).
+   */
   readonly usageLimitRpuHours?: number;
   /** The period `usageLimitRpuHours` counts over. */
   readonly usageLimitPeriod: UsageLimitPeriod;
   /** What Redshift Serverless does when the usage limit is reached. */
   readonly usageLimitBreachAction: UsageLimitBreachAction;
+  /** An e-mail address subscribed to the stack's alerts topic, or `undefined` for none (subscribe by hand). */
+  readonly alertEmail?: string;
 }
 
 /** Periods of a Redshift Serverless usage limit (CreateUsageLimit API reference). */
@@ -92,7 +98,6 @@ export const DEFAULT_SETTINGS: WarehouseSettings = {
   region: 'us-west-2',
   namespaceName: defaultServerlessName('SparkifyWarehouse'),
   workgroupName: defaultServerlessName('SparkifyWarehouse'),
-  allowNamespaceReplacement: false,
   databaseName: 'sparkify',
   adminUsername: 'admin',
   // 8 RPUs is the smallest base capacity every region accepts (see BASE_CAPACITY_RULE).
@@ -100,6 +105,9 @@ export const DEFAULT_SETTINGS: WarehouseSettings = {
   port: 5439,
   allowPublicIngress: false,
   sourceBuckets: ['udacity-dend'],
+  // A month of daily loads and a few full reloads and analyses of the Sparkify data at 8 RPUs, several times
+  // over (docs/deploy.md, Cost): 60 RPU-hours cost $22.50 at the us-west-2 list price of $0.375 per RPU-hour.
+  usageLimitRpuHours: 60,
   usageLimitPeriod: 'monthly',
   usageLimitBreachAction: 'emit-metric',
 };
@@ -124,6 +132,7 @@ export const SETTING_NAMES = [
   'usageLimitRpuHours',
   'usageLimitPeriod',
   'usageLimitBreachAction',
+  'alertEmail',
 ] as const;
 
 export type SettingName = (typeof SETTING_NAMES)[number];
@@ -149,10 +158,9 @@ export function settingsFromContext(read: ContextReader): WarehouseSettings {
     stackName,
     region,
     availabilityZones: list('availabilityZones', given('availabilityZones')),
-    namespaceName: text('namespaceName', given('namespaceName')) ?? defaultServerlessName(stackName),
-    workgroupName: text('workgroupName', given('workgroupName')) ?? defaultServerlessName(stackName),
-    allowNamespaceReplacement:
-      bool('allowNamespaceReplacement', given('allowNamespaceReplacement')) ?? DEFAULT_SETTINGS.allowNamespaceReplacement,
+    namespaceName: text('namespaceName', given('namespaceName')) ?? nameFromStack(stackName, 'namespaceName'),
+    workgroupName: text('workgroupName', given('workgroupName')) ?? nameFromStack(stackName, 'workgroupName'),
+    allowNamespaceReplacement: namespaceToReplace(given('allowNamespaceReplacement')),
     databaseName: text('databaseName', given('databaseName')) ?? DEFAULT_SETTINGS.databaseName,
     adminUsername: text('adminUsername', given('adminUsername')) ?? DEFAULT_SETTINGS.adminUsername,
     baseCapacity: integer('baseCapacity', given('baseCapacity')) ?? DEFAULT_SETTINGS.baseCapacity,
@@ -163,11 +171,27 @@ export function settingsFromContext(read: ContextReader): WarehouseSettings {
     allowPublicIngress: bool('allowPublicIngress', given('allowPublicIngress')) ?? DEFAULT_SETTINGS.allowPublicIngress,
     sourceBuckets: list('sourceBuckets', given('sourceBuckets')) ?? DEFAULT_SETTINGS.sourceBuckets,
     stagingWriterArns: list('stagingWriterArns', given('stagingWriterArns')),
-    usageLimitRpuHours: integer('usageLimitRpuHours', given('usageLimitRpuHours')),
+    // "none" turns the default limit off.
+    usageLimitRpuHours:
+      given('usageLimitRpuHours') === 'none' ? undefined : integer('usageLimitRpuHours', given('usageLimitRpuHours')) ?? DEFAULT_SETTINGS.usageLimitRpuHours,
     usageLimitPeriod: oneOf('usageLimitPeriod', given('usageLimitPeriod'), USAGE_LIMIT_PERIODS) ?? DEFAULT_SETTINGS.usageLimitPeriod,
     usageLimitBreachAction:
       oneOf('usageLimitBreachAction', given('usageLimitBreachAction'), USAGE_LIMIT_BREACH_ACTIONS) ?? DEFAULT_SETTINGS.usageLimitBreachAction,
+    alertEmail: text('alertEmail', given('alertEmail')),
   });
+}
+
+/** The namespace or workgroup name a stack gets by default, refused in the stack name's terms when it is too short. */
+function nameFromStack(stackName: string, setting: 'namespaceName' | 'workgroupName'): string {
+  const name = defaultServerlessName(stackName);
+  if (!SERVERLESS_NAME.test(name)) {
+    throw new ConfigError(
+      `stackName '${stackName}' would give the namespace and workgroup the name '${name}', but Redshift Serverless names take ` +
+        `${SERVERLESS_NAME_RULE}. Choose a stack name with at least three letters or digits, or set "namespaceName" and ` +
+        `"workgroupName" in cdk.json (${setting} is the first that needs one).`,
+    );
+  }
+  return name;
 }
 
 /**
@@ -232,15 +256,20 @@ export function validateSettings(settings: WarehouseSettings): WarehouseSettings
   if (s.availabilityZones !== undefined) validateAvailabilityZones(s.availabilityZones, s.region);
   check('namespaceName', s.namespaceName, SERVERLESS_NAME.test(s.namespaceName), SERVERLESS_NAME_RULE);
   check('workgroupName', s.workgroupName, SERVERLESS_NAME.test(s.workgroupName), SERVERLESS_NAME_RULE);
+  if (s.allowNamespaceReplacement !== undefined) {
+    check('allowNamespaceReplacement', s.allowNamespaceReplacement, SERVERLESS_NAME.test(s.allowNamespaceReplacement),
+      `the name of the deployed namespace that may be replaced (${SERVERLESS_NAME_RULE})`);
+  }
   check('databaseName', s.databaseName, SQL_NAME.test(s.databaseName),
     'a lowercase letter, then lowercase letters, digits or underscores, at most 127 characters');
   check('adminUsername', s.adminUsername, SQL_NAME.test(s.adminUsername),
     'a lowercase letter, then lowercase letters, digits or underscores, at most 127 characters');
   check('baseCapacity', s.baseCapacity, isValidBaseCapacity(s.baseCapacity, s.region), baseCapacityRule(s.region));
   if (s.maxCapacity !== undefined) {
-    // The API reference gives no range for maxCapacity; a ceiling below the base would be meaningless.
-    check('maxCapacity', s.maxCapacity, Number.isInteger(s.maxCapacity) && s.maxCapacity >= s.baseCapacity,
-      `a whole number of RPUs no smaller than baseCapacity (${s.baseCapacity})`);
+    // The API reference gives no range for maxCapacity; the Management Guide gives RPU settings only in the
+    // steps of the base capacity, and a ceiling below the base would be meaningless.
+    check('maxCapacity', s.maxCapacity, isValidBaseCapacity(s.maxCapacity, s.region) && s.maxCapacity >= s.baseCapacity,
+      `RPUs in the steps Redshift Serverless offers, ${baseCapacityRule(s.region).replace(/ RPUs/, '')}, no smaller than baseCapacity (${s.baseCapacity})`);
   }
   check('port', s.port, isValidPort(s.port), 'a port from 5431 to 5455 or from 8191 to 8215 (Redshift Serverless default 5439)');
   const ingressCidr = s.ingressCidr === undefined ? undefined : validateIngressCidr(s.ingressCidr, s.allowPublicIngress);
@@ -252,6 +281,10 @@ export function validateSettings(settings: WarehouseSettings): WarehouseSettings
   check('usageLimitPeriod', s.usageLimitPeriod, USAGE_LIMIT_PERIODS.includes(s.usageLimitPeriod), USAGE_LIMIT_PERIODS.join(', '));
   check('usageLimitBreachAction', s.usageLimitBreachAction, USAGE_LIMIT_BREACH_ACTIONS.includes(s.usageLimitBreachAction),
     USAGE_LIMIT_BREACH_ACTIONS.join(', '));
+  if (s.alertEmail !== undefined) {
+    check('alertEmail', s.alertEmail, EMAIL.test(s.alertEmail),
+      'one e-mail address such as "ops@example.com" (AWS mails it a confirmation link; leave the setting out for no subscription)');
+  }
   if (s.sourceBuckets.length === 0) {
     throw new ConfigError('sourceBuckets is empty: give at least one S3 bucket name, e.g. "sourceBuckets": "udacity-dend".');
   }
@@ -303,6 +336,9 @@ const SERVERLESS_NAME_RULE = '3 to 64 lowercase letters, digits or hyphens';
  * Redshift also refuses reserved words (e.g. `user`); those are left for Redshift to reject at deploy.
  */
 const SQL_NAME = /^[a-z][a-z0-9_]{0,126}$/;
+
+/** One address, local@domain.tld, no spaces, names or lists: what an SNS e-mail subscription takes. */
+const EMAIL = /^[^@\s,;<>"]+@[^@\s,;<>"]+\.[A-Za-z]{2,}$/;
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
@@ -377,6 +413,18 @@ export function isValidBucketName(name: string): boolean {
 
 function check(name: SettingName, value: unknown, ok: boolean, rule: string): void {
   if (!ok) throw new ConfigError(`${name} '${String(value)}' is not valid: expected ${rule}.`);
+}
+
+/** `allowNamespaceReplacement`: the namespace it lets go, by name; the `true` of earlier versions is refused. */
+function namespaceToReplace(value: unknown): string | undefined {
+  if (value === true || value === 'true' || value === false || value === 'false') {
+    throw new ConfigError(
+      `allowNamespaceReplacement ${String(value)} is no longer accepted: a yes/no left in cdk.json would allow every later rename. ` +
+        'Give the name of the deployed namespace you allow to be replaced (and its data deleted), e.g. ' +
+        '"allowNamespaceReplacement": "sparkify-warehouse", or remove the setting.',
+    );
+  }
+  return text('allowNamespaceReplacement', value);
 }
 
 function text(name: SettingName, value: unknown): string | undefined {

@@ -10,7 +10,15 @@
  * - a property removed from the template is not sent at all, so removing `maxCapacity` leaves the cap in place
  *   (only `UpdateWorkgroup --max-capacity -1` removes it);
  * - `NamespaceName` and `WorkgroupName` can only be set at creation: a new name means a new resource, and a
- *   new namespace has none of the old one's tables.
+ *   new namespace has none of the old one's tables;
+ * - the namespace handler's UpdateNamespace request leaves the database name out ("we only support updating
+ *   db-name after GA", Translator.java in aws-cloudformation/aws-cloudformation-resource-providers-redshift-serverless),
+ *   so a new `databaseName` changes nothing while the outputs name a database that does not exist;
+ * - a new admin user name is sent together with the admin password, and Redshift takes no password while it
+ *   manages the password itself (`ManageAdminPassword`), so the update fails;
+ * - a subnet's availability zone can only be set at creation, and CDK numbers the subnets' CIDRs by position: a
+ *   new zone makes CloudFormation create a subnet with the same CIDR before deleting the old one, which EC2
+ *   refuses; the workgroup's `SubnetIds` would change too, in the same UpdateWorkgroup request.
  */
 import { ConfigError } from '../errors';
 import { WarehouseSettings } from './settings';
@@ -19,6 +27,11 @@ import { WarehouseSettings } from './settings';
 export interface DeployedSettings {
   readonly namespaceName: string;
   readonly workgroupName: string;
+  /** Absent in records of deploys before it was recorded; then a change is not checked. */
+  readonly databaseName?: string;
+  readonly adminUsername?: string;
+  /** The subnets' zones; `null` when synth could not know them (no account: `Fn::GetAZs`). */
+  readonly availabilityZones?: readonly string[] | null;
   readonly baseCapacity: number;
   /** `null` when no cap was set. */
   readonly maxCapacity: number | null;
@@ -26,11 +39,18 @@ export interface DeployedSettings {
   readonly publiclyAccessible: boolean;
 }
 
-/** The record of `settings` the stack publishes, and the next synth compares against. */
-export function deployedSettingsOf(settings: WarehouseSettings): DeployedSettings {
+/**
+ * The record of `settings` the stack publishes, and the next synth compares against.
+ *
+ * @param availabilityZones the zones the stack put its subnets in, or `null` when they are not known at synth
+ */
+export function deployedSettingsOf(settings: WarehouseSettings, availabilityZones: readonly string[] | null): DeployedSettings {
   return {
     namespaceName: settings.namespaceName,
     workgroupName: settings.workgroupName,
+    databaseName: settings.databaseName,
+    adminUsername: settings.adminUsername,
+    availabilityZones,
     baseCapacity: settings.baseCapacity,
     maxCapacity: settings.maxCapacity ?? null,
     port: settings.port,
@@ -68,24 +88,39 @@ function workgroupChanges(next: DeployedSettings, deployed: DeployedSettings): s
     .map((key) => `${key} (${String(deployed[key] ?? 'none')} → ${String(next[key] ?? 'none')})`);
 }
 
+/** What `checkUpdate` needs besides the settings. */
+export interface UpdateContext {
+  /** The zones this synth puts the subnets in, or `null` when they are not known (see `deployedSettingsOf`). */
+  readonly availabilityZones: readonly string[] | null;
+  /**
+   * True when the settings say `"maxCapacity": "none"`: the user removed the cap outside CloudFormation and
+   * wants the template without one.
+   * @default false
+   */
+  readonly maxCapacityNone?: boolean;
+}
+
 /**
  * Checks an update from `deployed` to `settings` against the rules above.
  *
- * @param maxCapacityNone true when the settings say `"maxCapacity": "none"`: the user removed the cap
- *   outside CloudFormation and wants the template without one
+ * @returns notices for the person deploying (the namespace replacement that is about to happen)
  * @throws ConfigError saying what would go wrong and what to do instead
  */
-export function checkUpdate(settings: WarehouseSettings, deployed: DeployedSettings | undefined, maxCapacityNone = false): void {
-  if (!deployed) return;
-  const next = deployedSettingsOf(settings);
+export function checkUpdate(settings: WarehouseSettings, deployed: DeployedSettings | undefined, context: UpdateContext): string[] {
+  if (!deployed) return [];
+  const next = deployedSettingsOf(settings, context.availabilityZones);
   const namespaceRenamed = next.namespaceName !== deployed.namespaceName;
   const workgroupRenamed = next.workgroupName !== deployed.workgroupName;
+  const snapshot = snapshotCommand(deployed.namespaceName, settings.region);
 
-  if (namespaceRenamed && !settings.allowNamespaceReplacement) {
+  checkZones(next, deployed);
+  if (namespaceRenamed && settings.allowNamespaceReplacement !== deployed.namespaceName) {
     throw new ConfigError(
       `namespaceName '${next.namespaceName}' differs from the deployed namespace '${deployed.namespaceName}' (cdk-outputs.json). ` +
         'A namespace cannot be renamed: CloudFormation would create a new, empty one and delete the old one with every table in it. ' +
-        `Keep "namespaceName": "${deployed.namespaceName}", or add "allowNamespaceReplacement": true to cdk.json if losing the data is intended.`,
+        `Keep "namespaceName": "${deployed.namespaceName}"; or, if losing the data is intended, add ` +
+        `"allowNamespaceReplacement": "${deployed.namespaceName}" to cdk.json (it allows replacing that namespace only), ` +
+        `and take a final snapshot first if you may want the data back: ${snapshot}`,
     );
   }
   if (namespaceRenamed && !workgroupRenamed) {
@@ -102,9 +137,35 @@ export function checkUpdate(settings: WarehouseSettings, deployed: DeployedSetti
         `so the deploy would fail. Keep "workgroupName": "${deployed.workgroupName}".`,
     );
   }
-  if (workgroupRenamed) return; // A new workgroup is created with all settings at once.
+  if (namespaceRenamed) {
+    // A new namespace and workgroup are created with every setting at once.
+    return [
+      `This deploy replaces namespace '${deployed.namespaceName}' with '${next.namespaceName}' and deletes every table in it. ` +
+        `If you may want the data back, stop now and take a final snapshot: ${snapshot}`,
+    ];
+  }
 
-  if (deployed.maxCapacity !== null && next.maxCapacity === null && !maxCapacityNone) {
+  if (deployed.databaseName !== undefined && next.databaseName !== deployed.databaseName) {
+    throw new ConfigError(
+      `databaseName '${next.databaseName}' differs from the deployed database '${deployed.databaseName}' (cdk-outputs.json). ` +
+        "CloudFormation cannot rename a namespace's database: its update leaves the name out, so the deploy would succeed, change " +
+        `nothing, and publish a DatabaseName that does not exist, and the ETL would fail. Keep "databaseName": "${deployed.databaseName}". ` +
+        `For another database, create it in SQL (CREATE DATABASE ${next.databaseName};) and point the ETL at it with --database (SPARKIFY_DATABASE); ` +
+        'or replace the namespace (new namespaceName and workgroupName, with allowNamespaceReplacement), which loses its data.',
+    );
+  }
+  if (deployed.adminUsername !== undefined && next.adminUsername !== deployed.adminUsername) {
+    throw new ConfigError(
+      `adminUsername '${next.adminUsername}' differs from the deployed admin user '${deployed.adminUsername}' (cdk-outputs.json). ` +
+        'CloudFormation sends a new admin user name together with a password, and Redshift refuses a password while it manages the ' +
+        `admin password in Secrets Manager, so the deploy would fail. Keep "adminUsername": "${deployed.adminUsername}". For another ` +
+        `user, create it in SQL (CREATE USER ${next.adminUsername} PASSWORD '…';) as ${deployed.adminUsername}; or replace the ` +
+        'namespace (new namespaceName and workgroupName, with allowNamespaceReplacement), which loses its data.',
+    );
+  }
+  if (workgroupRenamed) return [];
+
+  if (deployed.maxCapacity !== null && next.maxCapacity === null && !context.maxCapacityNone) {
     throw new ConfigError(
       `maxCapacity is no longer set, but removing it does not remove the cap: CloudFormation sends nothing for a property that is ` +
         `gone, so workgroup '${deployed.workgroupName}' keeps its ${deployed.maxCapacity} RPUs. Either set a new "maxCapacity", or ` +
@@ -120,4 +181,27 @@ export function checkUpdate(settings: WarehouseSettings, deployed: DeployedSetti
         `configurations at the same time for workgroup ${deployed.workgroupName}\"). Change one setting, deploy, then the next.`,
     );
   }
+  return [];
+}
+
+/** Refuses new availability zones (whatever else changes: a replaced workgroup gets the new subnets too). */
+function checkZones(next: DeployedSettings, deployed: DeployedSettings): void {
+  const before = deployed.availabilityZones;
+  const after = next.availabilityZones;
+  if (!before || !after || before.join(',') === after.join(',')) return;
+  throw new ConfigError(
+    `The subnets would move from availability zones ${before.join(', ')} (cdk-outputs.json) to ${after.join(', ')}. ` +
+      'A subnet cannot change zone: CloudFormation would create each moved subnet anew with the same address range before ' +
+      "deleting the old one, which EC2 refuses, and the workgroup's subnets would change as well. Keep the deployed zones: " +
+      `put "availabilityZones": "${before.join(',')}" in cdk.json (and commit cdk.context.json, where a lookup caches them). ` +
+      'To move the warehouse to other zones, `npx cdk destroy` and deploy again; the ETL reloads the tables from S3.',
+  );
+}
+
+/** The AWS CLI line that takes a manual snapshot of `namespace`, kept until deleted. */
+function snapshotCommand(namespace: string, region: string): string {
+  return (
+    `\`aws redshift-serverless create-snapshot --namespace-name ${namespace} --snapshot-name ${namespace}-final ` +
+    `--retention-period -1 --region ${region}\``
+  );
 }

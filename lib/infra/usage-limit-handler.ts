@@ -4,16 +4,22 @@
  * stack. CloudFormation has no resource for it (aws-cloudformation/cloudformation-coverage-roadmap#595).
  *
  * Bundled by esbuild at synth (lib/infra/usage-limit.ts); the AWS SDK comes from the Lambda runtime.
- * Lifecycle, with the usage limit's id as the physical id:
- * - Create: CreateUsageLimit.
- * - Update: UpdateUsageLimit when only the amount or breach action changes; a new period or a new workgroup
- *   cannot be updated ("You can't update the usage type or period of a usage limit"), so a new limit is
- *   created, and CloudFormation then deletes the old one under its old id.
+ * Lifecycle, with the usage limit's id as the physical id. Every path can be repeated without harm, because
+ * CloudFormation may send a request again (a retried invocation, an update rolled back) and a failed step
+ * must never leave the stack in UPDATE_ROLLBACK_FAILED:
+ * - Create: first page through ListUsageLimits for the workgroup and adopt a limit that already has the
+ *   same period, amount and breach action (what an earlier, unanswered attempt of this request created);
+ *   only then CreateUsageLimit. A workgroup takes only a few usage limits, so duplicates would use them up.
+ * - Update: UpdateUsageLimit when only the amount or breach action changes. A limit that is gone (deleted by
+ *   hand, or with a replaced workgroup) is created anew instead of failing, and so is a new period or a new
+ *   workgroup ("You can't update the usage type or period of a usage limit"); CloudFormation then deletes the
+ *   old id, which Delete tolerates.
  * - Delete: DeleteUsageLimit; a limit already gone (deleted with its workgroup, or by hand) counts as deleted.
  */
 import {
   CreateUsageLimitCommand,
   DeleteUsageLimitCommand,
+  ListUsageLimitsCommand,
   RedshiftServerlessClient,
   ResourceNotFoundException,
   UpdateUsageLimitCommand,
@@ -42,41 +48,30 @@ export interface UsageLimitEvent {
 /** Physical id reported when Create fails, so the Delete CloudFormation sends next knows there is nothing to delete. */
 export const NOT_CREATED = 'usage-limit-not-created';
 
-/** Applies one request and returns the physical id: the usage limit's id. */
-export async function applyUsageLimit(event: UsageLimitEvent, client: Pick<RedshiftServerlessClient, 'send'>): Promise<string> {
-  const props = event.ResourceProperties;
-  const create = async (): Promise<string> => {
-    const { usageLimit } = await client.send(
-      new CreateUsageLimitCommand({
-        resourceArn: props.WorkgroupArn,
-        usageType: 'serverless-compute',
-        amount: amountOf(props),
-        period: props.Period as 'daily' | 'weekly' | 'monthly',
-        breachAction: props.BreachAction as 'log' | 'emit-metric' | 'deactivate',
-      }),
-    );
-    if (!usageLimit?.usageLimitId) throw new Error('CreateUsageLimit returned no usage limit id');
-    return usageLimit.usageLimitId;
-  };
+type Client = Pick<RedshiftServerlessClient, 'send'>;
 
+/** Applies one request and returns the physical id: the usage limit's id. */
+export async function applyUsageLimit(event: UsageLimitEvent, client: Client): Promise<string> {
+  const props = event.ResourceProperties;
+  const id = event.PhysicalResourceId;
   switch (event.RequestType) {
     case 'Create':
-      return create();
+      return adoptOrCreate(props, client);
     case 'Update': {
       const old = event.OldResourceProperties;
-      const id = event.PhysicalResourceId;
-      if (!old || !id || id === NOT_CREATED || old.WorkgroupArn !== props.WorkgroupArn || old.Period !== props.Period) return create();
-      await client.send(
-        new UpdateUsageLimitCommand({
-          usageLimitId: id,
-          amount: amountOf(props),
-          breachAction: props.BreachAction as 'log' | 'emit-metric' | 'deactivate',
-        }),
-      );
-      return id;
+      if (!old || !id || id === NOT_CREATED || old.WorkgroupArn !== props.WorkgroupArn || old.Period !== props.Period) {
+        return adoptOrCreate(props, client);
+      }
+      try {
+        await client.send(new UpdateUsageLimitCommand({ usageLimitId: id, amount: amountOf(props), breachAction: breachActionOf(props) }));
+        return id;
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+        console.warn(`Usage limit ${id} no longer exists; creating it anew.`);
+        return adoptOrCreate(props, client);
+      }
     }
     case 'Delete': {
-      const id = event.PhysicalResourceId;
       if (!id || id === NOT_CREATED) return id ?? NOT_CREATED;
       try {
         await client.send(new DeleteUsageLimitCommand({ usageLimitId: id }));
@@ -86,6 +81,42 @@ export async function applyUsageLimit(event: UsageLimitEvent, client: Pick<Redsh
       return id;
     }
   }
+}
+
+/** The id of the workgroup's limit with exactly these settings, created if there is none yet. */
+async function adoptOrCreate(props: UsageLimitProperties, client: Client): Promise<string> {
+  const amount = amountOf(props);
+  const breachAction = breachActionOf(props);
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListUsageLimitsCommand({ resourceArn: props.WorkgroupArn, usageType: 'serverless-compute', nextToken }),
+    );
+    const same = page.usageLimits?.find(
+      (limit) => limit.period === props.Period && limit.amount === amount && limit.breachAction === breachAction && limit.usageLimitId,
+    );
+    if (same?.usageLimitId) {
+      console.log(`Adopting usage limit ${same.usageLimitId}, which already has these settings.`);
+      return same.usageLimitId;
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+
+  const { usageLimit } = await client.send(
+    new CreateUsageLimitCommand({
+      resourceArn: props.WorkgroupArn,
+      usageType: 'serverless-compute',
+      amount,
+      period: props.Period as 'daily' | 'weekly' | 'monthly',
+      breachAction,
+    }),
+  );
+  if (!usageLimit?.usageLimitId) throw new Error('CreateUsageLimit returned no usage limit id');
+  return usageLimit.usageLimitId;
+}
+
+function breachActionOf(props: UsageLimitProperties): 'log' | 'emit-metric' | 'deactivate' {
+  return props.BreachAction as 'log' | 'emit-metric' | 'deactivate';
 }
 
 function amountOf(props: UsageLimitProperties): number {

@@ -1,13 +1,14 @@
-import { Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { chooseAvailabilityZones } from './availability-zones';
+import { Alerts } from './alerts';
+import { chooseAvailabilityZones, knownZones } from './availability-zones';
 import { WarehouseNamespace } from './namespace';
 import { WarehouseNetwork } from './network';
 import { WarehouseOutputs } from './outputs';
 import { DEFAULT_SETTINGS, WarehouseSettings, validateSettings } from './settings';
 import { SourceReadRole } from './source-read-role';
 import { StagingBucket } from './staging-bucket';
-import { deployedSettingsOf } from './update-rules';
+import { DeployedSettings, checkUpdate, deployedSettingsOf } from './update-rules';
 import { WarehouseUsageLimit } from './usage-limit';
 import { WarehouseWorkgroup } from './workgroup';
 
@@ -20,6 +21,17 @@ export interface WarehouseStackProps extends StackProps {
    * @default DEFAULT_SETTINGS
    */
   readonly settings?: WarehouseSettings;
+  /**
+   * What the last deploy published (`DeployedSettings` in cdk-outputs.json). With it, a change the service would
+   * refuse halfway, or that would do nothing or lose data, stops the synth (update-rules.ts).
+   * @default - a first deploy: nothing to check against
+   */
+  readonly deployed?: DeployedSettings;
+  /**
+   * True when the settings say `"maxCapacity": "none"`: the cap was removed outside CloudFormation.
+   * @default false
+   */
+  readonly maxCapacityNone?: boolean;
 }
 
 /**
@@ -29,7 +41,8 @@ export interface WarehouseStackProps extends StackProps {
  *
  * The account is left to the CLI's credentials (so `cdk synth` needs none); the region is fixed by the
  * settings so the template and its outputs name it.
- * With `usageLimitRpuHours` set, a usage limit caps the RPU-hours the workgroup may use per period.
+ * A usage limit caps the RPU-hours the workgroup may use per period (on by default), and an alarm on it reaches
+ * the alerts topic.
  */
 export class WarehouseStack extends Stack {
   readonly settings: WarehouseSettings;
@@ -38,7 +51,9 @@ export class WarehouseStack extends Stack {
   readonly namespace: WarehouseNamespace;
   readonly workgroup: WarehouseWorkgroup;
   readonly stagingBucket: StagingBucket;
-  /** The spending control, when `usageLimitRpuHours` is set. */
+  /** The topic every alarm of the stack publishes to (`alerts.notify(alarm)`); `alertEmail` subscribes an address. */
+  readonly alerts: Alerts;
+  /** The spending control, unless `usageLimitRpuHours` is "none". */
   readonly usageLimit?: WarehouseUsageLimit;
 
   constructor(scope: Construct, id: string, props: WarehouseStackProps = {}) {
@@ -52,10 +67,16 @@ export class WarehouseStack extends Stack {
     this.settings = settings;
     Tags.of(this).add('project', 'sparkify-warehouse');
 
+    this.alerts = new Alerts(this, 'Alerts', { email: settings.alertEmail });
+
+    const availabilityZones = chooseAvailabilityZones(this, settings);
+    const notices = checkUpdate(settings, props.deployed, { availabilityZones: knownZones(availabilityZones), maxCapacityNone: props.maxCapacityNone });
+    for (const notice of notices) Annotations.of(this).addWarningV2('sparkify:namespaceReplaced', notice);
+
     this.network = new WarehouseNetwork(this, 'Network', {
       port: settings.port,
       ingressCidr: settings.ingressCidr,
-      availabilityZones: chooseAvailabilityZones(this, settings),
+      availabilityZones,
     });
 
     this.stagingBucket = new StagingBucket(this, 'StagingBucket', { writerArns: settings.stagingWriterArns });
@@ -91,6 +112,7 @@ export class WarehouseStack extends Stack {
         rpuHours: settings.usageLimitRpuHours,
         period: settings.usageLimitPeriod,
         breachAction: settings.usageLimitBreachAction,
+        alerts: this.alerts,
       });
     }
 
@@ -105,7 +127,8 @@ export class WarehouseStack extends Stack {
       region: this.region,
       adminSecretArn: this.namespace.adminSecretArn,
       stagingBucketName: this.stagingBucket.bucket.bucketName,
-      deployedSettings: deployedSettingsOf(settings),
+      alertsTopicArn: this.alerts.topic.topicArn,
+      deployedSettings: deployedSettingsOf(settings, knownZones(availabilityZones)),
     });
   }
 }

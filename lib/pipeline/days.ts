@@ -11,7 +11,10 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function parseDay(flag: string, text: string): string {
   const m = DAY.exec(text.trim());
   const day = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
-  if (!m || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
+  // A month or day out of range (2018-13-01) is an invalid Date, whose toISOString throws; 2019-02-29 rolls
+  // over to March. Either way it is not the day written.
+  const date = new Date(`${day}T00:00:00Z`);
+  if (!m || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day) {
     throw new ConfigError(`${flag} must be a calendar date written YYYY-MM-DD, such as 2018-11-05; got ${JSON.stringify(text)}.`);
   }
   return day;

@@ -17,6 +17,7 @@ import { assertHasDays, type LogListing } from './log-days';
 import { type PipelineSummary, runPipeline } from './pipeline';
 import { type Progress, silentProgress } from './progress';
 import { assertCanPublish, readerGrants } from './publish';
+import { resumeCommand } from './resume-hint';
 import { type RunMode, RunRecord, type RunStatus } from './run-ledger';
 import { STAR_TABLES } from './tables';
 
@@ -119,6 +120,12 @@ export interface EtlRunOptions {
    * @default no check
    */
   readonly staleAfterHours?: number;
+  /**
+   * The arguments that chose the source, the warehouse and the target (resume-hint.ts choosingArgs),
+   * repeated in the command a failed range says to resume with.
+   * @default none
+   */
+  readonly resumeArgs?: readonly string[];
 }
 
 export interface EtlRunSummary {
@@ -205,7 +212,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     return { runId: record.runId, mode: request.mode, status: 'succeeded', catalogue, days: published, skipped: plan.missing, rowsLoaded, rowsRejected };
   } catch (e) {
     const status = e instanceof SparkifyError && e.exitCode === 130 ? 'interrupted' : 'failed';
-    const message = failureMessage(e, dated, published, current);
+    const message = failureMessage(e, dated, published, current, options.resumeArgs ?? []);
     try {
       await record.finish({ status, days: published.map((d) => d.day), rowsLoaded, rowsRejected, message });
     } catch (ledgerError) {
@@ -217,10 +224,9 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
 }
 
 /** What failed, what was published before it, and the command that resumes the range. */
-function failureMessage(e: unknown, dated: Exclude<RunRequest, { mode: 'full' }> | undefined, published: readonly DayLoadResult[], current: string | undefined): string {
+function failureMessage(e: unknown, dated: Exclude<RunRequest, { mode: 'full' }> | undefined, published: readonly DayLoadResult[], current: string | undefined, resumeArgs: readonly string[]): string {
   const reason = e instanceof Error ? e.message : String(e);
   if (dated === undefined || current === undefined) return reason;
   const done = published.length > 0 ? `Published before it: ${published.map((d) => d.day).join(', ')}. ` : '';
-  const resume = dated.from === dated.to ? `--date ${current}` : `--from ${current} --to ${dated.to}`;
-  return `${current} failed and was not published: ${reason} ${done}Resume with: npm run etl -- ${resume}`;
+  return `${current} failed and was not published: ${reason} ${done}Resume with: ${resumeCommand(current, dated.to, resumeArgs)}`;
 }

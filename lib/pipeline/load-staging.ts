@@ -31,6 +31,11 @@ export interface StagingLoad {
   readonly rejects: readonly LoadRejectRow[];
   /** What could not be confirmed about the load, for a warning; undefined when everything was. */
   readonly unconfirmed?: string;
+  /**
+   * Files the COPY read no record from, by sys_load_detail: a full load goes on without them, and says so
+   * (a daily load of such a file loads nothing, which fails it).
+   */
+  readonly emptyFiles?: readonly string[];
 }
 
 /**
@@ -55,6 +60,20 @@ export async function loadStaging(
     const why = rejects.length > 0 ? `: every record was rejected (${describeRejects(rejects)})` : `: ${empty}`;
     throw new LoadError(`COPY into ${table} read zero rows from ${source}${why}. A load of nothing is a failure; check the source.`, table);
   }
+  const emptyFiles = await filesWithoutRecords(warehouse, queryId);
+  const load = await confirmRejects(warehouse, table, queryId, maxErrors, rows, rejects);
+  return emptyFiles.length > 0 ? { ...load, emptyFiles } : load;
+}
+
+/** What sys_load_history says the COPY rejected, against what sys_load_error_detail shows. */
+async function confirmRejects(
+  warehouse: Warehouse,
+  table: string,
+  queryId: number | undefined,
+  maxErrors: number,
+  rows: number,
+  rejects: readonly LoadRejectRow[],
+): Promise<StagingLoad> {
   // Under MAXERROR 0 or 1 a COPY that succeeded rejected nothing: there is nothing to confirm.
   if (rejectsThatFail(maxErrors) <= 1) return { rows, rejects };
   const history =
@@ -82,6 +101,16 @@ export async function loadStaging(
   return { rows, rejects };
 }
 
+/** The files a COPY read no record from (lines_scanned 0 in sys_load_detail), in key order. */
+async function filesWithoutRecords(warehouse: Warehouse, queryId: number | undefined): Promise<string[]> {
+  if (queryId === undefined) return [];
+  const rows = await warehouse.query<{ file_name: string }>(
+    'SELECT TRIM(file_name) AS file_name FROM sys_load_detail WHERE query_id = :query_id AND lines_scanned = 0 ORDER BY 1',
+    { query_id: queryId },
+  );
+  return rows.map((r) => r.file_name);
+}
+
 /** The rows a COPY rejected (within MAXERROR), as sys_load_error_detail holds them on both targets. */
 async function loadRejects(warehouse: Warehouse, table: string, queryId: number | undefined): Promise<LoadRejectRow[]> {
   if (queryId === undefined) return [];
@@ -100,6 +129,9 @@ export function loadDetail(load: StagingLoad): Omit<StepResult, 'step' | 'ms'> {
 
 /** Warns of what a load could not confirm and of each row it rejected. */
 export function warnLoad(progress: Progress, table: string, load: StagingLoad): void {
+  for (const file of load.emptyFiles ?? []) {
+    progress.warn(`${table}: ${file} holds no records, so nothing of it was loaded (a daily load of its day refuses it as empty).`);
+  }
   if (load.unconfirmed) progress.warn(load.unconfirmed);
   for (const r of load.rejects) progress.warn(`${table}: rejected ${describeReject(r)}`);
 }

@@ -5,6 +5,7 @@
  * follows); on Redshift it is S3's ListObjectsV2, with the credentials of whoever runs the ETL.
  */
 import { ConfigError, SparkifyError } from '../errors';
+import { quietNodeVersionNotice } from '../sdk-notice';
 import { parseS3Uri, S3Mounts } from '../warehouse/local/copy/s3-mounts';
 import { dayOfKey } from './days';
 
@@ -42,6 +43,7 @@ export function s3LogDays(region: string): ListLogDays {
     // Loaded only when listing S3: the local target never needs the S3 client.
     const { S3Client, paginateListObjectsV2 } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
     const { bucket, key } = parseS3Uri(eventsUri);
+    quietNodeVersionNotice();
     const client = new S3Client({ region });
     const uris: string[] = [];
     try {

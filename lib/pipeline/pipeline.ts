@@ -103,7 +103,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
       counts.user_agents += await loadUserAgents(warehouse, BUILD_SUFFIX);
       return counts;
     },
-    (counts) => ({ rows: Object.values(counts).reduce((a, b) => a + b, 0), detail: STAR_TABLES.map((t) => `${t} ${counts[t]}`).join(', ') }),
+    (counts) => ({ rows: Object.values(counts).reduce((a, b) => a + b, 0), detail: STAR_TABLES.map((t) => `${t} ${counts[t].toLocaleString('en-US')}`).join(', ') }),
   );
 
   const starTests: TableTests[] = [

@@ -2,8 +2,8 @@
  * What `npm run status` reports about a warehouse: its last runs (etl_runs), the days its star schema holds
  * and the gaps between them (loaded_days), and the size of every table the pipeline owns. Reads only.
  */
-import { formatRecords as formatTable } from '../format/result-table';
-import type { Warehouse } from '../warehouse/warehouse';
+import { formatAligned } from '../format/result-table';
+import type { SqlValue, Warehouse } from '../warehouse/warehouse';
 import { gaps } from './days';
 import { existingTables, type LedgerRow, lastRuns } from './run-ledger';
 import { STAGING_TABLES, STAR_TABLES, STATE_TABLES } from './tables';
@@ -67,7 +67,8 @@ export function formatStatus(status: WarehouseStatus): string {
   const runs =
     status.runs.length === 0
       ? '  none recorded (no run has written etl_runs yet)'
-      : formatTable(
+      : formatWithNumbers(
+          ['seconds', 'events', 'plays', 'rejected'],
           status.runs.map((r) => ({
             started: r.started_at,
             mode: r.mode,
@@ -86,7 +87,7 @@ export function formatStatus(status: WarehouseStatus): string {
   const tables = Object.entries(status.tables).map(([table, n]) => ({ table, rows: n.toLocaleString('en-US') }));
   return (
     `Last runs (newest first):\n${runs}\n\nDays loaded: ${days}\nGaps: ${gapList}\n\n` +
-    `${tables.length === 0 ? 'Tables: none yet (run npm run etl)' : formatTable(tables)}\n`
+    `${tables.length === 0 ? 'Tables: none yet (run npm run etl)' : formatWithNumbers(['rows'], tables)}\n`
   );
 }
 
@@ -102,4 +103,13 @@ function parsed(json: string | null): Record<string, number> {
 function rowsOf(json: string | null, table: string): string {
   const n = parsed(json)[table];
   return n === undefined ? '' : n.toLocaleString('en-US');
+}
+
+/** Rows as a table whose `numeric` columns, written out already (6,820; 12.0), are right-aligned as numbers are. */
+function formatWithNumbers(numeric: readonly string[], rows: readonly Record<string, SqlValue>[]): string {
+  const names = Object.keys(rows[0]!);
+  return formatAligned(
+    names.map((name) => ({ name, numeric: numeric.includes(name) })),
+    rows.map((r) => names.map((n) => r[n] ?? null)),
+  );
 }

@@ -52,7 +52,9 @@ export async function readSqlSources(argument: string | undefined, files: readon
   if (argument !== undefined) texts.push(argument);
   for (const file of files) {
     if (!existsSync(file.path) || !statSync(file.path).isFile()) {
-      throw new ConfigError(`The SQL file ${file.given} (${file.path}) does not exist or is not a file.`);
+      // The full path only when it says more than what was typed.
+      const named = file.given === file.path ? file.given : `${file.given} (${file.path})`;
+      throw new ConfigError(`The SQL file ${named} does not exist or is not a file.`);
     }
     texts.push(readFileSync(file.path, 'utf8'));
   }

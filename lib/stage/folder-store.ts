@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../errors';
+import { enter, entryKind } from '../warehouse/local/copy/folder-links';
 import { S3Mounts } from '../warehouse/local/copy/s3-mounts';
 import { parseRecord, recordKey, STAGE_FOLDER, type StageRecord } from './record';
 import type { CatalogueSource, PartWriter, SourceObject, StageTarget } from './stores';
@@ -125,17 +126,19 @@ export function checkTargetFolder(source: string, out: string): void {
 export function copyBeside(source: string, out: string, catalogue: string): number {
   const from = resolve(source);
   let copied = 0;
-  const walk = (dir: string) => {
+  // Symbolic links are followed, as the COPY emulation follows them: the copy holds the files they point at.
+  const walk = (dir: string, inside: ReadonlySet<string>) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       const key = relative(from, path).split(sep).join('/');
       // The catalogue's prefix as COPY reads it (song_data matches song_data_old/ too), and our own folder.
       if (key.startsWith(catalogue) || key === STAGE_FOLDER) continue;
       const target = join(out, ...key.split('/'));
-      if (entry.isDirectory()) {
+      const kind = entryKind(path, entry);
+      if (kind === 'directory') {
         mkdirSync(target, { recursive: true });
-        walk(path);
-      } else if (entry.isFile()) {
+        walk(path, enter(path, inside));
+      } else if (kind === 'file') {
         const stat = statSync(path);
         const have = existsSync(target) ? statSync(target) : undefined;
         if (have?.size === stat.size && Math.round(have.mtimeMs) === Math.round(stat.mtimeMs)) continue;
@@ -146,6 +149,6 @@ export function copyBeside(source: string, out: string, catalogue: string): numb
     }
   };
   mkdirSync(out, { recursive: true });
-  walk(from);
+  walk(from, enter(from, new Set()));
   return copied;
 }

@@ -12,6 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { ConfigError } from '../errors';
+import { quietNodeVersionNotice } from '../sdk-notice';
 import { manifestKey, parseRecord, recordKey, type StageRecord } from './record';
 import { type RetryOptions, withRetry } from './retry';
 import { StageError } from './stage';
@@ -24,6 +25,7 @@ export interface S3ClientOptions {
 }
 
 export function s3Client(options: S3ClientOptions): S3Client {
+  quietNodeVersionNotice();
   return new S3Client({
     region: options.region,
     maxAttempts: 1,

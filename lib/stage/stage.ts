@@ -80,7 +80,7 @@ export async function stageCatalogue(source: CatalogueSource, target: StageTarge
   const plan =
     options.parts === undefined
       ? planParts(first.bytes, options.slices)
-      : { parts: options.parts, bytesPerPart: Math.ceil(first.bytes / options.parts), why: `${options.parts} parts, as --parts asked` };
+      : { parts: options.parts, bytesPerPart: Math.ceil(first.bytes / options.parts), why: `${options.parts} part${options.parts === 1 ? '' : 's'}, as --parts asked` };
   const generation = createHash('sha256')
     .update(`${first.digest}\nparts=${plan.parts}\nmaxErrors=${maxErrors}\n`)
     .digest('hex')

@@ -1,8 +1,7 @@
 -- How many songs are played on each day of the month?
 -- Summed over all months: a day that some months lack (the 31st) has fewer chances.
 -- partial: the data does not cover every day of the month it sums (the first and last day of the data can be
--- partial). The data's span is taken in whole hours, from the hour
--- of the first play to the end of the hour of the last (the sample: 2018-11-01 21:00 to 2018-12-01 00:00).
+-- partial). {covered period}
 WITH span AS (
     SELECT DATE_TRUNC('hour', MIN(start_time)) AS starts,
            DATEADD(hour, 1, DATE_TRUNC('hour', MAX(start_time))) AS ends

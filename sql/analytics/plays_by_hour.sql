@@ -1,9 +1,10 @@
 -- How many songs are played at each hour of the day?
--- Hours in UTC, as the event timestamps are. The data's span (from the hour of the first play to the end of
--- the hour of the last) holds some clock hours once more than others (the sample runs from 21:00 on the 1st
--- to 20:00 on the 30th, so 20:00 to 20:59 occurs 28 times and every other hour 29), so hours are compared by
--- plays_per_day: plays divided by days, the number of times the data covers that hour.
+-- Hours in UTC, as the event timestamps are. The data's span holds some clock hours once more than others,
+-- so hours are compared by plays_per_day: plays divided by days, the number of times the data covers that
+-- hour. {covered period}
 WITH span AS (
+    -- The sample runs from 21:00 on 2018-11-01 to 20:00 on 2018-11-30: 20:00 to 20:59 occurs 28 times, every
+    -- other hour 29.
     SELECT CAST(DATE_PART(epoch, DATE_TRUNC('hour', MIN(start_time))) AS BIGINT) / 3600 AS starts,
            CAST(DATE_PART(epoch, DATE_TRUNC('hour', MAX(start_time))) AS BIGINT) / 3600 + 1 AS ends
     FROM songplays

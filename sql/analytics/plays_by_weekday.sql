@@ -2,10 +2,10 @@
 -- Monday first, as ISO weeks count; weekday is 0 = Sunday … 6 = Saturday, as the time table stores it.
 -- The data covers the weekdays unequally (a month holds four or five of each, and the first and last day of
 -- the data are partial), so weekdays are compared by plays_per_day: plays divided by days, the hours of that
--- weekday the data covers over 24. The data's span is taken in whole hours, from the hour of the first play
--- to the end of the hour of the last (the sample: Thursday 2018-11-01 21:00 to Friday 2018-11-30 20:00, so
--- Thursdays are 4.13 days, Fridays 4.83, the others 4).
+-- weekday the data covers over 24. {covered period}
 WITH span AS (
+    -- The sample runs from Thursday 2018-11-01 21:00 to Friday 2018-11-30 20:00: Thursdays are 4.13 days,
+    -- Fridays 4.83, the others 4.
     -- Hours since Sunday 1970-01-04 00:00 (the epoch, 1970-01-01, is a Thursday: 4 days before it are added).
     SELECT CAST(DATE_PART(epoch, DATE_TRUNC('hour', MIN(start_time))) AS BIGINT) / 3600 + 96 AS starts,
            CAST(DATE_PART(epoch, DATE_TRUNC('hour', MAX(start_time))) AS BIGINT) / 3600 + 97 AS ends

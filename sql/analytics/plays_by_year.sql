@@ -1,6 +1,5 @@
 -- How many songs are played each year?
--- partial: the data does not cover the whole period. The data's span is taken in whole hours, from the hour
--- of the first play to the end of the hour of the last (the sample: 2018-11-01 21:00 to 2018-12-01 00:00).
+-- partial: the data does not cover the whole period. {covered period}
 WITH span AS (
     SELECT DATE_TRUNC('hour', MIN(start_time)) AS starts,
            DATEADD(hour, 1, DATE_TRUNC('hour', MAX(start_time))) AS ends

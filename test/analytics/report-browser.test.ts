@@ -1,7 +1,7 @@
 /**
  * The HTML report as a reader sees it, once: rendered by headless Chromium with the network off, no console
  * errors, every chart laid out with a size. The screenshot is kept in test-artifacts/ for a person to look at.
- * Skips, with a notice, where Chromium is not installed (unless CI=true: see test/helpers/chromium.ts).
+ * Skips, with a notice saying why, where no browser runs (unless CI=true: see test/helpers/chromium.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,22 +12,22 @@ import { renderReport } from '../../lib/analytics/html-report';
 import { QUESTIONS } from '../../lib/analytics/questions';
 import { DEFAULT_SOURCES } from '../../lib/config';
 import { runPipeline } from '../../lib/pipeline/pipeline';
-import { CHROMIUM, describeWithChromium } from '../helpers/chromium';
+import { describeWithChromium, HEADLESS_ARGS } from '../helpers/chromium';
 import { openTestWarehouse } from '../helpers/local-warehouse';
 
 const ARTIFACTS = resolve(__dirname, '..', '..', 'test-artifacts');
 const SCREENSHOT = join(ARTIFACTS, 'analytics-report.png');
 
-describeWithChromium('the HTML report in headless Chromium', () => {
+describeWithChromium('the HTML report in headless Chromium', (browserPath) => {
   test('opens offline with no errors, and every chart is laid out', async () => {
     // Loaded here, not at the top: a machine without a browser never needs it.
     const { chromium } = await import('playwright-core');
     const db = await openTestWarehouse();
     const work = mkdtempSync(join(tmpdir(), 'sparkify-report-'));
     const browser = await chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: CHROMIUM,
+      executablePath: browserPath(),
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: HEADLESS_ARGS,
       // The page must work with no network at all.
       offline: true,
       viewport: { width: 1100, height: 900 },

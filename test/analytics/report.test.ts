@@ -5,8 +5,10 @@
  */
 import { type Answered, answerQuestions, assertLoaded } from '../../lib/analytics/answer-questions';
 import { drawsChart } from '../../lib/analytics/charts';
+import { COVERED_PERIOD, COVERED_PERIOD_TOKEN } from '../../lib/analytics/covered-period';
 import { renderReport } from '../../lib/analytics/html-report';
 import { QUESTIONS } from '../../lib/analytics/questions';
+import { formatAnswers } from '../../lib/analytics/terminal-output';
 import { DEFAULT_SOURCES } from '../../lib/config';
 import { runPipeline } from '../../lib/pipeline/pipeline';
 import type { StarTable } from '../../lib/pipeline/tables';
@@ -78,12 +80,41 @@ test('periods the data covers only in part are drawn paler, and said to be left 
   expect(section('plays_by_day')).toContain('Paler bars: periods the data covers only in part');
 });
 
+test('every note on the covered period gives the one definition and the period of the data, which ends with its last play', () => {
+  // The sample's first play is 2018-11-01 21:01 and its last 2018-11-30 19:54: its span, in whole hours, ends at 20:00 on the 30th.
+  const period = `${COVERED_PERIOD}: here 2018-11-01 21:00 to 2018-11-30 20:00 UTC (the first play at 2018-11-01 21:01, the last at 2018-11-30 19:54).`;
+  const compared = ['plays_by_year', 'plays_by_month', 'plays_by_week', 'plays_by_day', 'plays_by_weekday', 'plays_by_hour'];
+  for (const name of compared) {
+    const notes = unescape(/<p class="notes">([^<]*)<code>/.exec(section(name))![1]!);
+    expect({ name, notes }).toEqual({ name, notes: expect.stringContaining(period) });
+  }
+  expect(html).not.toContain('2018-12-01');
+  expect(html).not.toContain(COVERED_PERIOD_TOKEN);
+});
+
+test('a long title is wrapped on its chart, not cut short', () => {
+  const labels = texts(section('top_songs')).join(' ');
+  expect(labels).not.toMatch(/\.\.\.|…/);
+  expect(labels.replace(/\s+/g, ' ')).toContain('Horn Concerto No. 4 in E flat K495: II. Romance (Andante cantabile)');
+});
+
+test('a rate is written in the answer as its table shows it: 341, not 341.0', () => {
+  const weekday = answered.find((a) => a.question.name === 'plays_by_weekday')!;
+  const wednesday = weekday.shown.find((r) => r['weekday_name'] === 'Wednesday')!;
+  expect(wednesday['plays_per_day']).toBe(341);
+  expect(weekday.answer).toContain('Wednesday with 341 plays a day (1,364 over 4 days)');
+  expect(weekday.answer).not.toMatch(/\d\.0 plays/);
+});
+
 test('double-encoded names are shown decoded, marked, with a footnote of what the warehouse stores', () => {
   const songs = section('top_songs');
   expect(songs).toContain('Björk<sup>*</sup>');
   expect(songs).not.toContain('<td>Bj\u00c3');
   const footnote = unescape(/<p class="notes footnote"[^>]*>([^<]*)<\/p>/.exec(songs)![1]!);
-  expect(footnote).toContain('“Björk” is stored as “Bj\u00c3\u0083\u00c2\u00b6rk”');
+  // The C1 control a double encoding makes (U+0083) is written out: drawn as is, it is an empty box or nothing.
+  expect(footnote).toContain('“Björk” is stored as “Bj\u00c3<U+0083>\u00c2\u00b6rk”');
+  expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);
+  expect(formatAnswers(answered)).toContain('Björk as Bj\u00c3<U+0083>\u00c2\u00b6rk');
   // The warehouse keeps what the source says.
   const stored = answered.find((a) => a.question.name === 'top_songs')!.rows.map((r) => r['artist_name']);
   expect(stored).toContain('Bj\u00c3\u0083\u00c2\u00b6rk');

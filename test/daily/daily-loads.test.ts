@@ -11,6 +11,7 @@ import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { type EtlRunOptions, planDays, type RunRequest, runEtl } from '../../lib/pipeline/etl-run';
 import { localLogDays } from '../../lib/pipeline/log-days';
+import { choosingArgs } from '../../lib/pipeline/resume-hint';
 import { lastRuns } from '../../lib/pipeline/run-ledger';
 import { openTestWarehouse, SAMPLE_DIR, type TestWarehouse } from '../helpers/local-warehouse';
 import { shuffled, starSnapshot } from '../helpers/star-snapshot';
@@ -138,10 +139,16 @@ describe('a generated set: a changed day, a range, a failure mid-range', () => {
     const before = await starSnapshot(daily.warehouse);
     const request: RunRequest = { mode: 'range', from: days[0]!, to: days[4]!, strict: false, reloadCatalogue: false };
     const plan = planDays(request, await localLogDays({ 'udacity-dend': source })(DEFAULT_SOURCES.eventsUri), DEFAULT_SOURCES.eventsUri);
-    const error = await runEtl(daily.warehouse, request, { ...options(), plan }).catch((e: unknown) => e);
+    // The flags that chose the source and the warehouse, as npm run etl passes them: the hint repeats them all,
+    // quoted, or pasted it would load the bundled sample into the default warehouse.
+    const resumeArgs = choosingArgs({ target: 'local', source: `${source}/it's here`, dataDir: 'my warehouse', maxErrors: '2' });
+    const error = await runEtl(daily.warehouse, request, { ...options(), plan, resumeArgs }).catch((e: unknown) => e);
     expect((error as Error).message).toContain(`${days[3]} failed and was not published`);
     expect((error as Error).message).toContain(`Published before it: ${days.slice(0, 3).join(', ')}.`);
-    expect((error as Error).message).toContain(`Resume with: npm run etl -- --from ${days[3]} --to ${days[4]}`);
+    const message = (error as Error).message;
+    expect(message.slice(message.indexOf('Resume with:'))).toBe(
+      `Resume with: npm run etl -- --from ${days[3]} --to ${days[4]} --target local --source '${source}/it'\\''s here' --data-dir 'my warehouse' --max-errors 2`,
+    );
     // The days before it were loaded again from the same files: nothing changed; the failed day is as it was.
     expect(await starSnapshot(daily.warehouse)).toEqual(before);
     const [run] = await lastRuns(daily.warehouse, 1);

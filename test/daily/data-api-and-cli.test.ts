@@ -72,7 +72,7 @@ describe('through the local Data API endpoint', () => {
     expect(status.tables['etl_runs']).toBe(days.length + 1);
     const text = formatStatus(status);
     expect(text).toContain(`Days loaded: ${days.length} (${days[0]}…${days[days.length - 1]})\nGaps: none\n`);
-    expect(text).toMatch(new RegExp(`^ songplays\\s+│ ${Number(plays!.n).toLocaleString('en-US')}$`, 'm'));
+    expect(text).toMatch(new RegExp(`^ songplays\\s+│ +${Number(plays!.n).toLocaleString('en-US')}$`, 'm'));
   });
 
   test('a run refuses to start while another is loading (its recent running row), not once that row is stale; two started together: one loads', async () => {
@@ -115,6 +115,11 @@ describe('bad input is refused before anything runs (exit code 2)', () => {
   test('malformed dates, --from after --to, --date with --from, half a range, --reload-catalogue alone', () => {
     expect(refused(() => parseRunRequest({ date: '2018-11-31' }))).toMatch(/--date must be a calendar date.*"2018-11-31"/);
     expect(refused(() => parseRunRequest({ date: '5 Nov 2018' }))).toMatch(/YYYY-MM-DD/);
+    // Out of range: an invalid Date (month 13, day 0 or 32) once threw a RangeError with a stack trace (exit 1).
+    for (const day of ['2018-13-01', '2018-11-00', '2018-11-32', '2019-02-29', '2018-00-10']) {
+      expect(refused(() => parseRunRequest({ date: day }))).toContain(`--date must be a calendar date written YYYY-MM-DD, such as 2018-11-05; got "${day}".`);
+    }
+    expect(refused(() => parseRunRequest({ from: '2018-11-01', to: '2018-11-32' }))).toMatch(/^--to must be a calendar date.*"2018-11-32"/);
     expect(refused(() => parseRunRequest({ from: '2018-11-05', to: '2018-11-01' }))).toMatch(/--from 2018-11-05 is after --to 2018-11-01/);
     expect(refused(() => parseRunRequest({ date: '2018-11-05', from: '2018-11-01' }))).toMatch(/not both/);
     expect(refused(() => parseRunRequest({ from: '2018-11-01' }))).toMatch(/both ends/);

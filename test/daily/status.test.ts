@@ -77,7 +77,8 @@ describe('a warehouse with a history', () => {
     expect(out).toContain(`Days loaded: 4 (${days[0]}…${days[1]}, ${days[2]}…${days[3]})`);
     const gap = new Date(Date.parse(`${days[1]}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
     expect(out).toContain(`Gaps: ${gap}\n`);
-    for (const [table, n] of Object.entries(counts)) expect(out).toMatch(new RegExp(`^ ${table}\\s+│ ${n.toLocaleString('en-US')}$`, 'm'));
+    // Counts right-aligned, grouped in thousands.
+    for (const [table, n] of Object.entries(counts)) expect(out).toMatch(new RegExp(`^ ${table}\\s+│ +${n.toLocaleString('en-US')}$`, 'm'));
   });
 
   test('--json: target, runs, days, gaps and tables as one object; --runs limits the runs', () => {

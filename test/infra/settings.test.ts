@@ -1,4 +1,5 @@
 import { ConfigError } from '../../lib/errors';
+import { regionNotice } from '../../lib/infra/app-settings';
 import {
   DEFAULT_SETTINGS,
   SettingName,
@@ -32,23 +33,23 @@ describe('settingsFromContext', () => {
       availabilityZones: undefined,
       maxCapacity: undefined,
       ingressCidr: undefined,
-      usageLimitRpuHours: undefined,
     });
     expect(DEFAULT_SETTINGS).toMatchObject({
       stackName: 'SparkifyWarehouse',
       region: 'us-west-2',
       namespaceName: 'sparkify-warehouse',
       workgroupName: 'sparkify-warehouse',
-      allowNamespaceReplacement: false,
       databaseName: 'sparkify',
       adminUsername: 'admin',
       baseCapacity: 8,
       port: 5439,
       allowPublicIngress: false,
       sourceBuckets: ['udacity-dend'],
+      usageLimitRpuHours: 60,
       usageLimitPeriod: 'monthly',
       usageLimitBreachAction: 'emit-metric',
     });
+    expect(DEFAULT_SETTINGS.allowNamespaceReplacement).toBeUndefined();
   });
 
   test('namespace and workgroup default to the stack name in kebab case', () => {
@@ -59,13 +60,20 @@ describe('settingsFromContext', () => {
     expect(defaultServerlessName(`A${'b'.repeat(127)}`)).toHaveLength(64);
   });
 
-  test('usage limit: none by default; amount, period and breach action as Redshift names them', () => {
+  test('usage limit: 60 RPU-hours a month by default, "none" for no limit; amount, period and breach action as Redshift names them', () => {
+    expect(fromContext({}).usageLimitRpuHours).toBe(60);
+    expect(fromContext({ usageLimitRpuHours: 'none' }).usageLimitRpuHours).toBeUndefined();
     expect(fromContext({ usageLimitRpuHours: '200', usageLimitPeriod: 'daily', usageLimitBreachAction: 'deactivate' })).toMatchObject({
       usageLimitRpuHours: 200,
       usageLimitPeriod: 'daily',
       usageLimitBreachAction: 'deactivate',
     });
     expect(fromContext({ usageLimitRpuHours: 50 })).toMatchObject({ usageLimitRpuHours: 50, usageLimitPeriod: 'monthly', usageLimitBreachAction: 'emit-metric' });
+  });
+
+  test('alertEmail: none by default; one address is taken as given', () => {
+    expect(fromContext({}).alertEmail).toBeUndefined();
+    expect(fromContext({ alertEmail: ' ops@example.com ' }).alertEmail).toBe('ops@example.com');
   });
 
   test('maxCapacity "none" means no cap in the template (the cap was removed outside CloudFormation)', () => {
@@ -103,7 +111,7 @@ describe('settingsFromContext', () => {
     expect(fromContext({ ingressCidr: '', baseCapacity: '' })).toMatchObject({ ingressCidr: undefined, baseCapacity: 8 });
   });
 
-  test.each<[Partial<Record<SettingName, unknown>>, string]>([
+  test.each<[Partial<Record<SettingName, unknown>>, string | RegExp]>([
     [{ namespaceName: 'Sparkify' }, "namespaceName 'Sparkify' is not valid: expected 3 to 64 lowercase letters, digits or hyphens."],
     [{ namespaceName: 'ab' }, "namespaceName 'ab' is not valid: expected 3 to 64 lowercase letters, digits or hyphens."],
     [{ workgroupName: 'spark_wg' }, "workgroupName 'spark_wg' is not valid: expected 3 to 64 lowercase letters, digits or hyphens."],
@@ -130,7 +138,19 @@ describe('settingsFromContext', () => {
     ],
     [{ baseCapacity: 'eight' }, "baseCapacity 'eight' is not valid: expected a whole number."],
     [{ baseCapacity: '8.5' }, "baseCapacity '8.5' is not valid: expected a whole number."],
-    [{ maxCapacity: '8', baseCapacity: '16' }, "maxCapacity '8' is not valid: expected a whole number of RPUs no smaller than baseCapacity (16)."],
+    [
+      { maxCapacity: '8', baseCapacity: '16' },
+      "maxCapacity '8' is not valid: expected RPUs in the steps Redshift Serverless offers, 4, a multiple of 8 from 8 to 512, or a multiple of 32 " +
+        'from 544 to 1024 (us-west-2 allows up to 1024), no smaller than baseCapacity (16).',
+    ],
+    [{ maxCapacity: '9' }, /^maxCapacity '9' is not valid: expected RPUs in the steps Redshift Serverless offers, /],
+    [{ maxCapacity: '10000' }, /^maxCapacity '10000' is not valid: expected RPUs in the steps Redshift Serverless offers, /],
+    [{ maxCapacity: '1024', region: 'ap-south-1' }, /^maxCapacity '1024' is not valid: .*\(ap-south-1 does not offer the extended range up to 1024\)/],
+    [
+      { stackName: 'AB' },
+      "stackName 'AB' would give the namespace and workgroup the name 'ab', but Redshift Serverless names take 3 to 64 lowercase letters, digits or " +
+        'hyphens. Choose a stack name with at least three letters or digits, or set "namespaceName" and "workgroupName" in cdk.json (namespaceName is the first that needs one).',
+    ],
     [{ port: '5430' }, "port '5430' is not valid: expected a port from 5431 to 5455 or from 8191 to 8215 (Redshift Serverless default 5439)."],
     [{ port: '8216' }, "port '8216' is not valid: expected a port from 5431 to 5455 or from 8191 to 8215 (Redshift Serverless default 5439)."],
     [
@@ -179,14 +199,32 @@ describe('settingsFromContext', () => {
     [{ usageLimitRpuHours: 'lots' }, "usageLimitRpuHours 'lots' is not valid: expected a whole number."],
     [{ usageLimitPeriod: 'yearly' }, "usageLimitPeriod 'yearly' is not valid: expected daily, weekly, monthly."],
     [{ usageLimitBreachAction: 'stop' }, "usageLimitBreachAction 'stop' is not valid: expected log, emit-metric, deactivate."],
-    [{ allowNamespaceReplacement: 'maybe' }, "allowNamespaceReplacement 'maybe' is not valid: expected true or false."],
+    [{ alertEmail: 'ops' }, "alertEmail 'ops' is not valid: expected one e-mail address such as \"ops@example.com\" (AWS mails it a confirmation link; leave the setting out for no subscription)."],
+    [{ alertEmail: 'ops@example.com,dev@example.com' }, "alertEmail 'ops@example.com,dev@example.com' is not valid: expected one e-mail address such as \"ops@example.com\" (AWS mails it a confirmation link; leave the setting out for no subscription)."],
+    [{ alertEmail: 'Ops <ops@example.com>' }, "alertEmail 'Ops <ops@example.com>' is not valid: expected one e-mail address such as \"ops@example.com\" (AWS mails it a confirmation link; leave the setting out for no subscription)."],
+    [
+      { allowNamespaceReplacement: true },
+      'allowNamespaceReplacement true is no longer accepted: a yes/no left in cdk.json would allow every later rename. Give the name of the ' +
+        'deployed namespace you allow to be replaced (and its data deleted), e.g. "allowNamespaceReplacement": "sparkify-warehouse", or remove the setting.',
+    ],
+    [{ allowNamespaceReplacement: 'Sparkify' }, /^allowNamespaceReplacement 'Sparkify' is not valid: expected the name of the deployed namespace that may be replaced/],
     [{ region: 'oregon' }, "region 'oregon' is not valid: expected an AWS region name such as us-west-2."],
     [
       { stackName: 'Sparkify_Warehouse' },
       "stackName 'Sparkify_Warehouse' is not valid: expected a CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128 characters.",
     ],
   ])('refuses %j with a message naming the setting', (context, message) => {
-    expect(messageOf(context)).toBe(message);
+    if (typeof message === 'string') expect(messageOf(context)).toBe(message);
+    else expect(messageOf(context)).toMatch(message);
+  });
+
+  test('maxCapacity takes the RPU steps of the base capacity, up to 1024 where offered', () => {
+    expect(fromContext({ maxCapacity: '64' }).maxCapacity).toBe(64);
+    expect(fromContext({ maxCapacity: '1024' }).maxCapacity).toBe(1024);
+  });
+
+  test('allowNamespaceReplacement names the namespace whose replacement it allows', () => {
+    expect(fromContext({ allowNamespaceReplacement: 'sparkify-warehouse' }).allowNamespaceReplacement).toBe('sparkify-warehouse');
   });
 });
 
@@ -233,5 +271,16 @@ describe('Redshift Serverless rules', () => {
   test('bucket names follow the S3 naming rules', () => {
     expect(['udacity-dend', 'my.bucket.name', 'abc'].every(isValidBucketName)).toBe(true);
     expect(['ab', 'Udacity', 'my..bucket', '-bucket', 'bucket-', '192.168.5.4', 'a'.repeat(64)].some(isValidBucketName)).toBe(false);
+  });
+});
+
+describe('regionNotice', () => {
+  test('says which region the stack targets when the shell or profile names another', () => {
+    expect(regionNotice('us-west-2', {})).toBeUndefined();
+    expect(regionNotice('us-west-2', { AWS_REGION: 'us-west-2', CDK_DEFAULT_REGION: 'us-west-2' })).toBeUndefined();
+    expect(regionNotice('us-west-2', { AWS_REGION: 'us-east-1', CDK_DEFAULT_REGION: 'us-east-1' })).toBe(
+      'This stack deploys to us-west-2, the "region" setting (cdk.json), not to the region your shell or profile names ' +
+        '(AWS_REGION=us-east-1, CDK_DEFAULT_REGION=us-east-1). To deploy elsewhere, set "region" in cdk.json.',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import {
   CreateUsageLimitCommand,
   DeleteUsageLimitCommand,
+  ListUsageLimitsCommand,
   RedshiftServerlessClient,
   ResourceNotFoundException,
   UpdateUsageLimitCommand,
@@ -24,7 +25,12 @@ const event = (request: Partial<UsageLimitEvent>): UsageLimitEvent => ({
 
 const redshift = mockClient(RedshiftServerlessClient);
 const client = new RedshiftServerlessClient({ region: 'us-west-2' });
-beforeEach(() => redshift.reset());
+beforeEach(() => {
+  redshift.reset();
+  // The workgroup has no usage limit yet unless a test says otherwise.
+  redshift.on(ListUsageLimitsCommand).resolves({ usageLimits: [] });
+});
+const notFound = () => new ResourceNotFoundException({ message: 'The usage limit limit-1 does not exist.', $metadata: {} });
 
 describe('applyUsageLimit', () => {
   test('Create: a serverless-compute limit on the workgroup; its id is the physical id', async () => {
@@ -37,6 +43,46 @@ describe('applyUsageLimit', () => {
       period: 'weekly',
       breachAction: 'emit-metric',
     });
+  });
+
+  test('Create adopts a limit with the same settings that an earlier attempt made, paging through the list', async () => {
+    redshift
+      .on(ListUsageLimitsCommand, { nextToken: undefined })
+      .resolves({ usageLimits: [{ usageLimitId: 'other', period: 'weekly', amount: 500, breachAction: 'emit-metric' }], nextToken: 'page-2' })
+      .on(ListUsageLimitsCommand, { nextToken: 'page-2' })
+      .resolves({ usageLimits: [{ usageLimitId: 'daily', period: 'daily', amount: 120, breachAction: 'emit-metric' }, { usageLimitId: 'limit-0', period: 'weekly', amount: 120, breachAction: 'emit-metric' }] });
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    await expect(applyUsageLimit(event({}), client)).resolves.toBe('limit-0');
+    expect(redshift).toHaveReceivedCommandTimes(ListUsageLimitsCommand, 2);
+    expect(redshift).toHaveReceivedCommandWith(ListUsageLimitsCommand, { resourceArn: WORKGROUP, usageType: 'serverless-compute', nextToken: 'page-2' });
+    expect(redshift).not.toHaveReceivedCommand(CreateUsageLimitCommand);
+  });
+
+  test('Create makes a new limit when the workgroup has only limits with other settings', async () => {
+    redshift.on(ListUsageLimitsCommand).resolves({ usageLimits: [{ usageLimitId: 'other', period: 'weekly', amount: 500, breachAction: 'emit-metric' }] });
+    redshift.on(CreateUsageLimitCommand).resolves({ usageLimit: { usageLimitId: 'limit-1' } });
+    await expect(applyUsageLimit(event({}), client)).resolves.toBe('limit-1');
+    expect(redshift).toHaveReceivedCommandTimes(CreateUsageLimitCommand, 1);
+  });
+
+  test('Update of a limit deleted by hand creates it anew instead of failing (and its rollback would work the same way)', async () => {
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    redshift.on(UpdateUsageLimitCommand).rejects(notFound());
+    redshift.on(CreateUsageLimitCommand).resolves({ usageLimit: { usageLimitId: 'limit-2' } });
+    const update = event({ RequestType: 'Update', PhysicalResourceId: 'limit-1', OldResourceProperties: PROPS, ResourceProperties: { ...PROPS, AmountRpuHours: '200' } });
+    await expect(applyUsageLimit(update, client)).resolves.toBe('limit-2');
+    expect(redshift).toHaveReceivedCommandWith(CreateUsageLimitCommand, { resourceArn: WORKGROUP, amount: 200, period: 'weekly' });
+    // The rollback: the old settings on the new id, whose limit exists, update in place.
+    redshift.on(UpdateUsageLimitCommand, { usageLimitId: 'limit-2' }).resolves({});
+    const rollback = event({ RequestType: 'Update', PhysicalResourceId: 'limit-2', OldResourceProperties: update.ResourceProperties, ResourceProperties: PROPS });
+    await expect(applyUsageLimit(rollback, client)).resolves.toBe('limit-2');
+  });
+
+  test('Update: any other error fails the request', async () => {
+    redshift.on(UpdateUsageLimitCommand).rejects(new Error('ValidationException: amount'));
+    const update = event({ RequestType: 'Update', PhysicalResourceId: 'limit-1', OldResourceProperties: PROPS, ResourceProperties: { ...PROPS, AmountRpuHours: '200' } });
+    await expect(applyUsageLimit(update, client)).rejects.toThrow('ValidationException: amount');
+    expect(redshift).not.toHaveReceivedCommand(CreateUsageLimitCommand);
   });
 
   test('Update of amount or breach action: UpdateUsageLimit on the same limit', async () => {
@@ -56,7 +102,7 @@ describe('applyUsageLimit', () => {
   });
 
   test('Delete: DeleteUsageLimit; a limit already gone, or never created, is not an error', async () => {
-    redshift.on(DeleteUsageLimitCommand).resolvesOnce({}).rejectsOnce(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    redshift.on(DeleteUsageLimitCommand).resolvesOnce({}).rejectsOnce(notFound());
     await expect(applyUsageLimit(event({ RequestType: 'Delete', PhysicalResourceId: 'limit-1' }), client)).resolves.toBe('limit-1');
     await expect(applyUsageLimit(event({ RequestType: 'Delete', PhysicalResourceId: 'limit-1' }), client)).resolves.toBe('limit-1');
     await expect(applyUsageLimit(event({ RequestType: 'Delete', PhysicalResourceId: NOT_CREATED }), client)).resolves.toBe(NOT_CREATED);

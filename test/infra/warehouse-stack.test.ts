@@ -9,11 +9,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, CfnElement, Validations, aws_iam as iam } from 'aws-cdk-lib';
+import { App, CfnElement, Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../../lib/errors';
+import { chooseAvailabilityZones } from '../../lib/infra/availability-zones';
 import { OUTPUT_KEYS } from '../../lib/infra/output-keys';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../lib/infra/settings';
 import { DeployedSettings, deployedSettingsOf } from '../../lib/infra/update-rules';
@@ -37,6 +39,8 @@ interface Synthesized {
   readonly template: Template;
   /** cdk-nag's findings (rule, severity, construct path) from the validation report. */
   readonly violations: { rule: string; severity: string; paths: string[] }[];
+  /** What the synth printed (CDK prints the validation report's warnings): captured, so a passing run is quiet. */
+  readonly printed: string[];
 }
 
 /** The feature flags cdk.json sets (its `@…` context keys), which the CLI hands to every synth. */
@@ -58,19 +62,24 @@ interface SynthOptions {
 /** Synthesizes one stack the way bin/ does: settings from context, AwsSolutions checks on the app. */
 function synth(context: Record<string, unknown>, options: SynthOptions = {}): Synthesized {
   const outdir = tempDir();
-  const app = new App({ outdir, context: { ...FEATURE_FLAGS, ...options.cdkContext } });
+  // The usage-limit function is not bundled here (esbuild per synth is slow on a busy machine); the CDK app tests
+  // below, and cdk-cli.test.ts, bundle it as `cdk synth` does.
+  const app = new App({ outdir, context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [], ...options.cdkContext } });
   const settings = settingsFromContext((name) => context[name]);
   const stack = new WarehouseStack(app, settings.stackName, { settings, env: { account: options.account } });
   const change = options.change;
   change?.(stack);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   let violations: Synthesized['violations'] = [];
+  const printed: string[] = [];
+  const capture = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
   try {
     app.synth();
   } catch (error) {
     // An unacknowledged error-level finding fails the synth; the report below says which.
     if (!/validation ?failed/i.test(String(error))) throw error;
   } finally {
+    capture.mockRestore();
     const reportFile = path.join(outdir, 'validation-report.json');
     if (fs.existsSync(reportFile)) {
       const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
@@ -83,7 +92,7 @@ function synth(context: Record<string, unknown>, options: SynthOptions = {}): Sy
   }
   // Read the template synth wrote, rather than Template.fromStack, which would synthesize (and validate) again.
   const templateFile = path.join(outdir, stack.templateFile);
-  return { stack, template: Template.fromJSON(JSON.parse(fs.readFileSync(templateFile, 'utf8'))), violations };
+  return { stack, template: Template.fromJSON(JSON.parse(fs.readFileSync(templateFile, 'utf8'))), violations, printed };
 }
 
 /** Every acknowledgement recorded on the construct tree: rule id → reason. */
@@ -130,6 +139,8 @@ beforeAll(() => {
     ingressCidr: '203.0.113.0/24',
     sourceBuckets: 'udacity-dend,sparkify-extra',
     availabilityZones: 'us-west-2a,us-west-2b,us-west-2d',
+    alertEmail: 'ops@example.com',
+    usageLimitRpuHours: 'none',
   });
   everyone = synth({ ingressCidr: '0.0.0.0/0', allowPublicIngress: 'true' });
   lookedUp = synth(
@@ -194,10 +205,11 @@ describe('IAM role for COPY', () => {
         if (value?.Effect === 'Allow' && value.Resource === '*') wildcards.push(value);
         return value;
       });
+      // Every stack has the usage limit, except operator's, which turns it off.
       expect(wildcards.map((statement) => statement.Action)).toEqual(
-        template === lookedUp.template
-          ? [['redshift-serverless:CreateUsageLimit', 'redshift-serverless:DeleteUsageLimit', 'redshift-serverless:UpdateUsageLimit']]
-          : [],
+        template === operator.template
+          ? []
+          : [['redshift-serverless:CreateUsageLimit', 'redshift-serverless:DeleteUsageLimit', 'redshift-serverless:ListUsageLimits', 'redshift-serverless:UpdateUsageLimit']],
       );
     }
   });
@@ -265,7 +277,9 @@ describe('namespace', () => {
   test("the lookup's permission exists from the start of the deploy, not only once the namespace does (IAM race)", () => {
     const namespaceId = standard.stack.getLogicalId(standard.stack.namespace.namespace);
     const resources = standard.template.toJSON().Resources as Record<string, { Type: string; DependsOn?: string[]; Properties: { Role?: unknown } }>;
-    const [functionId, fn] = only(standard.template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Timeout: 120 } }));
+    const [functionId, fn] = only(
+      standard.template.findResources('AWS::Lambda::Function', { Properties: { Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NamespaceAdminSecretLookupRole'), 'Arn'] } } }),
+    );
     const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     // The grant is inline in the role: no separate policy resource that CloudFormation would create later.
     expect(Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy')).toEqual([]);
@@ -362,6 +376,9 @@ describe('network', () => {
     expect(subnetZones(standard.template)).toEqual([0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] })));
     const warnings = standard.stack.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning').map((entry) => String(entry.data));
     expect(warnings).toEqual([expect.stringContaining('No AWS account at synth, so the availability zones are left to Fn::GetAZs')]);
+    // As the synth's validation report printed it (captured), and only then: a known account prints nothing.
+    expect(standard.printed).toEqual([expect.stringContaining('WARNING No AWS account at synth')]);
+    expect(lookedUp.printed).toEqual([]);
   });
 
   test('us-west-1 with two zones: two subnets in each (Redshift Serverless takes three subnets over two zones there)', () => {
@@ -382,8 +399,8 @@ describe('network', () => {
     expect(restrict.Properties.DefaultSecurityGroupId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^NetworkVpc/), 'DefaultSecurityGroup'] });
     const [, handler] = only(standard.template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('default security group') } }));
     const logGroupId = handler.Properties.LoggingConfig.LogGroup.Ref;
+    // The Ref alone orders the log group before the function (no DependsOn through the deprecated addDependency).
     expect(standard.template.toJSON().Resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Delete' });
-    expect(handler.DependsOn).toContain(logGroupId);
   });
 
   test('no NAT gateway and no elastic IP: nothing costs money while idle', () => {
@@ -441,11 +458,22 @@ describe('outputs', () => {
     expect(JSON.parse(outputs.DeployedSettings.Value as string)).toEqual({
       namespaceName: 'sparkify-warehouse',
       workgroupName: 'sparkify-warehouse',
+      databaseName: 'sparkify',
+      adminUsername: 'admin',
+      // No account at synth: the zones are Fn::GetAZs, not known.
+      availabilityZones: null,
       baseCapacity: 8,
       maxCapacity: null,
       port: 5439,
       publiclyAccessible: false,
     });
+  });
+
+  test('DeployedSettings records the zones the subnets went in, and the database and admin user', () => {
+    const record = (s: Synthesized) => JSON.parse((s.template.toJSON().Outputs as Record<string, { Value: string }>).DeployedSettings.Value) as DeployedSettings;
+    expect(record(lookedUp).availabilityZones).toEqual(['us-west-2a', 'us-west-2b', 'us-west-2c']);
+    expect(record(twoZones).availabilityZones).toEqual(['us-west-1b', 'us-west-1c']);
+    expect(record(operator)).toMatchObject({ databaseName: 'dwh', adminUsername: 'dwh_admin', availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2d'] });
   });
 
   test('PsqlCommand pastes into an interactive bash and runs, although the secret ARN contains "!"', () => {
@@ -495,8 +523,43 @@ describe('names', () => {
 });
 
 describe('usage limit (spending control)', () => {
-  test('none by default', () => {
-    for (const { template } of [standard, operator, everyone, twoZones]) template.resourceCountIs('Custom::RedshiftServerlessUsageLimit', 0);
+  test('on by default: 60 RPU-hours a month, emit-metric; "none" turns it off', () => {
+    for (const { template } of [standard, everyone, twoZones]) {
+      const [, limit] = only(template.findResources('Custom::RedshiftServerlessUsageLimit'));
+      expect(limit.Properties).toMatchObject({ AmountRpuHours: '60', Period: 'monthly', BreachAction: 'emit-metric' });
+    }
+    operator.template.resourceCountIs('Custom::RedshiftServerlessUsageLimit', 0);
+    operator.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  test('CloudFormation waits at most 10 minutes for its function, not the default hour', () => {
+    const [, limit] = only(lookedUp.template.findResources('Custom::RedshiftServerlessUsageLimit'));
+    expect(limit.Properties.ServiceTimeout).toBe('600');
+  });
+
+  test("an alarm on the limit's metric (UsageLimitConsumed, by the limit's id) tells the alerts topic when the limit is reached", () => {
+    for (const [s, amount] of [[standard, 60], [lookedUp, 120]] as const) {
+      const limitId = s.stack.getLogicalId(s.stack.usageLimit!.resource.node.defaultChild as CfnElement);
+      const topicId = s.stack.getLogicalId(s.stack.alerts.topic.node.defaultChild as CfnElement);
+      const [, alarm] = only(s.template.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarm.Properties).toMatchObject({
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: amount,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'ignore',
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+        Metrics: [
+          {
+            Expression: {
+              'Fn::Join': ['', ['SELECT MAX(UsageLimitConsumed) FROM "AWS/Redshift-Serverless" WHERE UsageLimitId = \'', { Ref: limitId }, "'"]],
+            },
+            Period: 3600,
+            ReturnData: true,
+          },
+        ],
+      });
+    }
   });
 
   test("created on the workgroup with the settings' amount, period and breach action", () => {
@@ -508,6 +571,7 @@ describe('usage limit (spending control)', () => {
       AmountRpuHours: '120',
       Period: 'weekly',
       BreachAction: 'deactivate',
+      ServiceTimeout: '600',
     });
     expect(limit.DeletionPolicy).toBe('Delete');
   });
@@ -526,7 +590,12 @@ describe('usage limit (spending control)', () => {
           Statement: [
             {
               Effect: 'Allow',
-              Action: ['redshift-serverless:CreateUsageLimit', 'redshift-serverless:DeleteUsageLimit', 'redshift-serverless:UpdateUsageLimit'],
+              Action: [
+                'redshift-serverless:CreateUsageLimit',
+                'redshift-serverless:DeleteUsageLimit',
+                'redshift-serverless:ListUsageLimits',
+                'redshift-serverless:UpdateUsageLimit',
+              ],
               Resource: '*',
               Condition: { StringEquals: { 'aws:RequestedRegion': 'us-west-2' } },
             },
@@ -536,6 +605,83 @@ describe('usage limit (spending control)', () => {
       },
     ]);
     for (const id of [roleId, functionId]) expect(JSON.stringify(resources[id])).not.toContain(workgroupId);
+  });
+});
+
+describe('updates of a deployed stack (checked while the stack is built, before any synth)', () => {
+  const ZONES = ['us-west-2a', 'us-west-2b', 'us-west-2c'];
+  const deployed = deployedSettingsOf({ ...DEFAULT_SETTINGS, availabilityZones: ZONES }, ZONES);
+  const build = (context: Record<string, unknown>, options: { account?: string; cdkContext?: Record<string, unknown> } = {}) => {
+    // No bundling of the usage-limit function: these stacks are built, never synthesized.
+    const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [], ...options.cdkContext } });
+    const settings = settingsFromContext((name) => context[name]);
+    return new WarehouseStack(app, settings.stackName, { settings, deployed, env: { account: options.account } });
+  };
+  const warnings = (stack: Stack) =>
+    stack.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning').map((entry) => String(entry.data));
+
+  test('the same settings build; each refused change stops it with the one-paragraph ConfigError of update-rules.ts', () => {
+    expect(() => build({ availabilityZones: ZONES.join(',') })).not.toThrow();
+    for (const [change, message] of [
+      [{ databaseName: 'dwh' }, /^databaseName 'dwh' differs from the deployed database 'sparkify'/],
+      [{ adminUsername: 'dwh_admin' }, /^adminUsername 'dwh_admin' differs from the deployed admin user 'admin'/],
+      [{ availabilityZones: 'us-west-2a,us-west-2b,us-west-2d' }, /^The subnets would move from availability zones us-west-2a, us-west-2b, us-west-2c/],
+    ] as const) {
+      expect(() => build({ availabilityZones: ZONES.join(','), ...change })).toThrow(ConfigError);
+      expect(() => build({ availabilityZones: ZONES.join(','), ...change })).toThrow(message);
+    }
+  });
+
+  test('zones from the lookup are compared too (a teammate without cdk.context.json would get other zones)', () => {
+    const lookup = (zones: string[]) => ({ account: ACCOUNT, cdkContext: { [zonesKey('us-west-2')]: zones } });
+    expect(() => build({}, lookup(['us-west-2c', 'us-west-2b', 'us-west-2a', 'us-west-2d']))).not.toThrow();
+    expect(() => build({}, lookup(['us-west-2b', 'us-west-2c', 'us-west-2d']))).toThrow(/^The subnets would move/);
+    // The CLI's first pass, before its lookup fills cdk.context.json: CDK's placeholders are not compared.
+    expect(() => build({}, { account: ACCOUNT })).not.toThrow();
+  });
+
+  test('an allowed namespace replacement warns, with the command for a final snapshot', () => {
+    const stack = build({
+      availabilityZones: ZONES.join(','),
+      namespaceName: 'sparkify-two',
+      workgroupName: 'sparkify-two',
+      allowNamespaceReplacement: 'sparkify-warehouse',
+    });
+    expect(warnings(stack)).toEqual([
+      expect.stringMatching(
+        /^This deploy replaces namespace 'sparkify-warehouse' with 'sparkify-two' .* `aws redshift-serverless create-snapshot --namespace-name sparkify-warehouse .*`/,
+      ),
+    ]);
+  });
+
+  test('us-east-1 with looked-up zones warns how to choose zones whose IDs Redshift Serverless supports', () => {
+    const app = new App({ context: { [zonesKey('us-east-1')]: ['us-east-1a', 'us-east-1b', 'us-east-1c'] } });
+    const stack = new Stack(app, 'Zones', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    expect(chooseAvailabilityZones(stack, { ...DEFAULT_SETTINGS, region: 'us-east-1' })).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    expect(warnings(stack)).toEqual([expect.stringMatching(/^Redshift Serverless does not offer every availability zone ID in us-east-1, .*"availabilityZones"/)]);
+    // Pinned zones, or another region: no warning.
+    const pinned = new Stack(app, 'Pinned', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    chooseAvailabilityZones(pinned, { ...DEFAULT_SETTINGS, region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1d'] });
+    expect(warnings(pinned)).toEqual([]);
+  });
+});
+
+describe('alerts topic', () => {
+  test('one topic, TLS only, exposed as stack.alerts.topic and published as an output', () => {
+    const [topicId, topic] = only(standard.template.findResources('AWS::SNS::Topic'));
+    expect(standard.stack.getLogicalId(standard.stack.alerts.topic.node.defaultChild as CfnElement)).toBe(topicId);
+    expect(topic.Properties.DisplayName).toBe('Sparkify warehouse alerts');
+    standard.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    const outputs = standard.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs[OUTPUT_KEYS.alertsTopic].Value).toEqual({ Ref: topicId });
+  });
+
+  test('alertEmail subscribes that address; without it nobody is subscribed', () => {
+    standard.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const [, subscription] = only(operator.template.findResources('AWS::SNS::Subscription'));
+    expect(subscription.Properties).toMatchObject({ Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 });
 
@@ -571,23 +717,25 @@ describe('cdk-nag AwsSolutions', () => {
       for (const [, reason] of nag(s)) expect(reason.length).toBeGreaterThan(40);
     }
     const ids = (s: Synthesized) => nag(s).map(([id]) => id.replace(/^Annotation::/, '')).sort();
-    // The staging bucket's two (lib/infra/staging-bucket.ts): its objects readable by COPY, and no access log bucket.
-    const staging = ['AwsSolutions-IAM5[Resource::<StagingBucket437AB70B.Arn>/*]', 'AwsSolutions-S1'];
+    // The staging bucket's two (lib/infra/staging-bucket.ts): its objects readable by COPY, and no access log bucket;
+    // the alerts topic's one (lib/infra/alerts.ts): no KMS key, which CloudWatch alarms could not publish through.
+    const always = ['AwsSolutions-IAM5[Resource::<StagingBucket437AB70B.Arn>/*]', 'AwsSolutions-S1', 'AwsSolutions-SNS2'];
     const namespaces = 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:redshift-serverless:<AWS::Region>:<AWS::AccountId>:namespace/*]';
-    expect(ids(standard)).toEqual([namespaces, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]', ...staging, 'AwsSolutions-VPC7'].sort());
+    const usageLimit = 'AwsSolutions-IAM5[Resource::*]';
+    expect(ids(standard)).toEqual([usageLimit, namespaces, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]', ...always, 'AwsSolutions-VPC7'].sort());
     expect(ids(operator)).toEqual([
       namespaces,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::sparkify-extra/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]',
-      ...staging,
+      ...always,
       'AwsSolutions-VPC7',
     ].sort());
-    expect(ids(everyone)).toEqual(['AwsSolutions-EC23', namespaces, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]', ...staging, 'AwsSolutions-VPC7'].sort());
+    expect(ids(everyone)).toEqual(['AwsSolutions-EC23', usageLimit, namespaces, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]', ...always, 'AwsSolutions-VPC7'].sort());
     expect(ids(lookedUp)).toEqual([
-      'AwsSolutions-IAM5[Resource::*]',
+      usageLimit,
       namespaces,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::udacity-dend/*]',
-      ...staging,
+      ...always,
       'AwsSolutions-VPC7',
     ].sort());
   });
@@ -652,7 +800,7 @@ describe('the CDK app (bin/)', () => {
   });
 
   test('checks the change against what the last deploy published in cdk-outputs.json', () => {
-    const deployed = deployedSettingsOf(DEFAULT_SETTINGS);
+    const deployed = deployedSettingsOf(DEFAULT_SETTINGS, null);
     const settings = { namespaceName: 'sparkify-two', workgroupName: 'sparkify-two' };
     const run = runApp({ ...CDK_JSON.context, ...settings }, tempDir(), project(settings, deployed));
     expect(run.status).toBe(2);

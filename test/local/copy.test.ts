@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { LoadError, TranslationError } from '../../lib/errors';
+import { loadStaging, warnLoad } from '../../lib/pipeline/load-staging';
 import { type BucketWarehouse, openBucketWarehouse } from '../helpers/local-warehouse';
 
 /** A bucket `test-bucket` backed by a temporary folder; files are written per test under their own prefix. */
@@ -313,4 +314,27 @@ test.each([
   const attempt = copy(t, 'refused/', options);
   await expect(attempt).rejects.toThrow(TranslationError);
   await expect(copy(t, 'refused/', options)).rejects.toThrow(message);
+});
+
+test('every file a COPY reads gets a sys_load_detail row with its records; a full load says which held none', async () => {
+  put('detail/2018-11-01-events.json', '{"n": 1}\n{"n": 2}\n');
+  put('detail/2018-11-02-events.json', '');
+  put('detail/2018-11-03-events.json', '{"n": "x"}\n{"n": 3}\n');
+  const t = await table('n INTEGER');
+  const [result] = await copy(t, 'detail/', "FORMAT AS JSON 'auto' MAXERROR 2");
+  const detail = await db.warehouse.query('SELECT TRIM(file_name) AS file_name, lines_scanned FROM sys_load_detail WHERE query_id = :q ORDER BY 1', { q: result!.queryId! });
+  expect(detail).toEqual([
+    { file_name: 's3://test-bucket/detail/2018-11-01-events.json', lines_scanned: 2 },
+    { file_name: 's3://test-bucket/detail/2018-11-02-events.json', lines_scanned: 0 },
+    // A rejected record was read: it counts, as lines_scanned counts lines a load tolerated.
+    { file_name: 's3://test-bucket/detail/2018-11-03-events.json', lines_scanned: 2 },
+  ]);
+  // The staging load of a full run finds the empty file and warns of it, as a daily load of it would fail.
+  const load = await loadStaging(db.warehouse, t, [`COPY ${t} FROM 's3://test-bucket/detail/' IAM_ROLE default FORMAT AS JSON 'auto' MAXERROR 2`], 's3://test-bucket/detail/', 2);
+  expect(load.rows).toBe(6);
+  const warnings: string[] = [];
+  warnLoad({ start() {}, done() {}, failed() {}, warn: (m) => warnings.push(m) }, t, load);
+  expect(warnings[0]).toBe(
+    `${t}: s3://test-bucket/detail/2018-11-02-events.json holds no records, so nothing of it was loaded (a daily load of its day refuses it as empty).`,
+  );
 });

@@ -15,6 +15,7 @@ import { DEFAULT_SOURCES } from '../../lib/config';
 import { runPipeline } from '../../lib/pipeline/pipeline';
 import { PostgresServer } from '../../lib/postgres-endpoint/server';
 import { acquire, ensureTemplate, openDatabase } from '../../lib/warehouse/local/data-folder';
+import { ServedEngine } from '../../lib/warehouse/local/engine';
 import type { FolderLock } from '../../lib/warehouse/local/folder-lock';
 import { LocalWarehouse } from '../../lib/warehouse/local/local-warehouse';
 import { SAMPLE_DIR } from '../helpers/local-warehouse';
@@ -176,6 +177,26 @@ test('a client killed mid-query, garbage bytes, a client that never reads and on
   // The server and the data are fine.
   expect(Number((await scalar('SELECT COUNT(*) AS n FROM songplays')).n)).toBeGreaterThan(0);
   expect((await scalar('SELECT 1 AS one')).one).toBe(1);
+});
+
+test('a command let in late, behind a client idle in a transaction, says what it waits for', async () => {
+  const holder = await client();
+  await holder.query('BEGIN');
+  await holder.query('SELECT 1');
+  // The server lets the idle holder go after its idleHoldMs (500 ms here); until then the new connection waits.
+  const lines: string[] = [];
+  const engine = await ServedEngine.connect('127.0.0.1', server.port, { timeoutMs: 10000, onWaiting: (line) => lines.push(line) }, 100);
+  try {
+    expect((await engine.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  } finally {
+    await engine.close();
+    await holder.end().catch(() => undefined);
+  }
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(
+    new RegExp(`^Waiting for npm run serve at 127\\.0\\.0\\.1:${server.port} to let this command in: another client holds the warehouse, in a transaction left open \\(such as psql after BEGIN\\)`),
+  );
+  expect(lines[0]).toContain('of at most 10 s (--wait <seconds>)');
 });
 
 const psql = '/usr/bin/psql';

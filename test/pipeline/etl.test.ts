@@ -108,6 +108,8 @@ describe('the ETL on the bundled sample', () => {
     expect(summary.tables).toEqual(await countAll(db.warehouse));
     expect(summary.steps.find((s) => s.step === 'load staging_events')?.rows).toBe(events.length);
     expect(summary.steps.find((s) => s.step === 'load staging_songs')?.rows).toBe(songs.length);
+    // Grouped in thousands, as the row counts beside it are (6,820, not 6820).
+    expect(summary.steps.find((s) => s.step === 'build star tables')?.detail).toContain('songplays 6,820, time 6,813');
   });
 
   test('songplays keeps every NextSong event', () => {

@@ -121,6 +121,11 @@ test.each([
   [{ region: 'mars-1' }, {}, /--region must be an AWS region such as us-west-2/],
   [{ secretArn: 'not a secret' }, {}, /--secret-arn must be the name or ARN of a Secrets Manager secret/],
   [{ statementTimeout: '0' }, {}, /--statement-timeout must be a whole number from 1 to 86400/],
+  [{ statementTimeout: 'an hour' }, {}, /^--statement-timeout must be a whole number from 1 to 86400; got "an hour"\.$/],
+  // The value as typed, not "got NaN".
+  [{ maxErrors: 'abc' }, {}, /^--max-errors must be a whole number from 0 to 100000; got "abc"\.$/],
+  [{ maxErrors: '1.5' }, {}, /^--max-errors must be a whole number from 0 to 100000; got "1\.5"\.$/],
+  [{}, { SPARKIFY_MAX_ERRORS: 'lots' }, /^SPARKIFY_MAX_ERRORS must be a whole number from 0 to 100000; got "lots"\.$/],
 ])('bad settings are refused naming the flag or variable: %j %j', (flags, env, message) => {
   expect(() => settingsWith(DEPLOYED, flags, env)).toThrow(ConfigError);
   expect(() => settingsWith(DEPLOYED, flags, env)).toThrow(message);

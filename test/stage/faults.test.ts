@@ -12,7 +12,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { S3CatalogueSource, S3StageTarget } from '../../lib/stage/s3-store';
+import { S3CatalogueSource, s3Client, S3StageTarget } from '../../lib/stage/s3-store';
 import { StageError, stageCatalogue } from '../../lib/stage/stage';
 
 const s3 = mockClient(S3Client);
@@ -27,7 +27,7 @@ const serviceError = (name: string, status: number) =>
 const songs = [0, 1, 2].map((i) => ({ Key: `song_data/A/${i}.json`, ETag: `"e${i}"`, Size: 20 }));
 
 function stage() {
-  const client = new S3Client({ region: 'us-west-2' });
+  const client = s3Client({ region: 'us-west-2' }); // the stage's own, with the SDK's Node notice turned off
   return stageCatalogue(new S3CatalogueSource(client, 's3://udacity-dend/song_data', retry), new S3StageTarget(client, 's3://stage-bucket/', retry), {
     slices: 16,
   });
@@ -54,6 +54,15 @@ test('throttling (SlowDown) is retried with backoff, and the stage completes', a
   expect(record.records).toBe(3);
   const part = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.endsWith('part-00000.json'))!;
   expect(String(part.args[0].input.Body)).toBe('{"song_id":"S0"}\n{"song_id":"S1"}\n{"song_id":"S2"}\n');
+});
+
+test('--parts 1 is worded as one part', async () => {
+  const client = s3Client({ region: 'us-west-2' });
+  const { record } = await stageCatalogue(new S3CatalogueSource(client, 's3://udacity-dend/song_data', retry), new S3StageTarget(client, 's3://stage-bucket/', retry), {
+    slices: 16,
+    parts: 1,
+  });
+  expect(record.plan).toBe('1 part, as --parts asked');
 });
 
 test('a 503 on the listing is retried', async () => {

@@ -3,7 +3,8 @@
  * folder), or a Postgres connection to `npm run serve`, which owns it. Both return results in PGlite's shape.
  */
 import type { Client, ClientConfig, QueryResult } from 'pg';
-import { parsersOf } from './data-folder';
+import { SparkifyError } from '../../errors';
+import { DEFAULT_WAIT_S, parsersOf, type WaitOptions } from './data-folder';
 import { loadPglite } from './pglite';
 
 export interface EngineResult<R> {
@@ -32,6 +33,9 @@ export interface Engine extends Executor {
   close(): Promise<void>;
 }
 
+/** Under --no-wait, how long a connection may take to be let in: a free server answers in milliseconds. */
+const NO_WAIT_MS = 2000;
+
 /** Commands whose row count PGlite reports as affected rows; the others (SELECT, CREATE TABLE AS…) count none. */
 const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE']);
 
@@ -46,7 +50,14 @@ export class ServedEngine implements Engine {
     client.on('error', () => undefined);
   }
 
-  static async connect(host: string, port: number): Promise<ServedEngine> {
+  /**
+   * Connects to the server. Its one session is shared in turns, and the connection's start-up takes a turn too:
+   * while another client holds the session (a transaction left open, such as psql's after BEGIN), this waits
+   * up to `wait.timeoutMs` (a moment under --no-wait), saying so through `wait.onWaiting` after
+   * `firstNoticeMs` and every 15 s after, then gives up (exit 2). A connection refused (the server is
+   * stopping) fails at once.
+   */
+  static async connect(host: string, port: number, wait: WaitOptions = { timeoutMs: DEFAULT_WAIT_S * 1000 }, firstNoticeMs = 1000): Promise<ServedEngine> {
     // Loaded here, not at start-up: only a command whose warehouse is served needs node-postgres.
     const pg = (await import('pg')).default;
     // The parsers PGlite is given (data-folder.ts), for node-postgres: the same rows either way.
@@ -56,7 +67,7 @@ export class ServedEngine implements Engine {
       port,
       user: 'postgres',
       database: 'postgres',
-      connectionTimeoutMillis: 10000,
+      connectionTimeoutMillis: Math.max(wait.timeoutMs, NO_WAIT_MS),
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
           // node-postgres's own parsers for every other type.
@@ -65,7 +76,35 @@ export class ServedEngine implements Engine {
       },
     };
     const client = new pg.Client(config);
-    await client.connect();
+    const started = Date.now();
+    const waited = () => Math.round((Date.now() - started) / 1000);
+    const say = () =>
+      wait.onWaiting?.(
+        `Waiting for npm run serve at ${host}:${port} to let this command in: another client holds the warehouse, in a transaction ` +
+          'left open (such as psql after BEGIN) or a long statement. It goes on when that client commits or rolls back, or when the ' +
+          `server lets an idle one go (npm run serve --idle-timeout, 60 s by default); waited ${waited()} s of at most ` +
+          `${Math.round(wait.timeoutMs / 1000)} s (--wait <seconds>).`,
+      );
+    let notices: NodeJS.Timeout | undefined;
+    const first = setTimeout(() => {
+      say();
+      notices = setInterval(say, 15000);
+    }, firstNoticeMs);
+    try {
+      await client.connect();
+    } catch (e) {
+      if (Date.now() - started < Math.max(wait.timeoutMs, NO_WAIT_MS)) throw e;
+      throw new SparkifyError(
+        `npm run serve at ${host}:${port} did not let this command in: another client held the warehouse for all of ` +
+          `${waited()} s${wait.timeoutMs === 0 ? ' and --no-wait was given' : ''}. End that client's transaction (COMMIT or ROLLBACK in psql), ` +
+          'or give --wait <seconds> to wait longer.',
+        2,
+        { cause: e },
+      );
+    } finally {
+      clearTimeout(first);
+      clearInterval(notices);
+    }
     return new ServedEngine(client);
   }
 

@@ -13,7 +13,7 @@ import { assertReadOnly, commandTag } from '../statement-kind';
 import type { ExecuteOptions, ResultColumn, ResultSet, Row, RunOptions, SqlParams, SqlValue, Statement, StatementResult, Warehouse } from '../warehouse';
 import type { ColumnInfo } from './copy/column-values';
 import { isCopy, parseCopy } from './copy/command';
-import { type CopyTarget, runCopy } from './copy/loader';
+import { type CopyOutcome, type CopyTarget, runCopy } from './copy/loader';
 import { acquire, assertWarehouseFolder, DEFAULT_WAIT_S, openDatabase, type WaitOptions } from './data-folder';
 import { translate } from './dialect';
 import { type Engine, type Executor, ServedEngine } from './engine';
@@ -81,8 +81,8 @@ export interface LocalRunOptions extends RunOptions {
 }
 
 /**
- * Same columns as Redshift's SYS_LOAD_ERROR_DETAIL and SYS_LOAD_HISTORY views (the history's byte counts
- * are not kept: NULL).
+ * Same columns as Redshift's SYS_LOAD_ERROR_DETAIL, SYS_LOAD_HISTORY and SYS_LOAD_DETAIL views (byte counts
+ * are not kept: NULL; SYS_LOAD_DETAIL's lines_scanned counts a file's JSON records, loaded or rejected).
  */
 const CREATE_LOAD_ERRORS = `
 CREATE TABLE IF NOT EXISTS sys_load_error_detail (
@@ -96,6 +96,10 @@ CREATE TABLE IF NOT EXISTS sys_load_history (
   table_name TEXT, start_time TIMESTAMP, end_time TIMESTAMP, duration BIGINT, data_source TEXT, file_format TEXT,
   loaded_rows BIGINT, loaded_bytes BIGINT, source_file_count INTEGER, source_file_bytes BIGINT,
   file_count_scanned INTEGER, file_bytes_scanned BIGINT, error_count BIGINT, copy_job_id BIGINT
+);
+CREATE TABLE IF NOT EXISTS sys_load_detail (
+  user_id INTEGER, query_id BIGINT, file_name CHAR(256), bytes_scanned BIGINT, lines_scanned BIGINT,
+  record_time TIMESTAMP, splits_scanned INTEGER, start_time TIMESTAMP, end_time TIMESTAMP
 );`;
 
 export class LocalWarehouse implements Warehouse {
@@ -144,8 +148,9 @@ export class LocalWarehouse implements Warehouse {
         const { host, port } = owner.served.serving;
         let engine: ServedEngine;
         try {
-          engine = await ServedEngine.connect(host, port);
-        } catch {
+          engine = await ServedEngine.connect(host, port, wait);
+        } catch (e) {
+          if (e instanceof SparkifyError) throw e; // waited as long as --wait allows
           continue; // the server is stopping: its lock goes with it, so look again
         }
         return await LocalWarehouse.#ready(engine, options, locks, `${host}:${port}`);
@@ -196,6 +201,7 @@ export class LocalWarehouse implements Warehouse {
       for (const load of rejects) {
         await this.#recordRejects(load.queryId, load.table, load.rejects);
         await this.#recordHistory(load);
+        await this.#recordDetail(load);
       }
     }
   }
@@ -211,7 +217,7 @@ export class LocalWarehouse implements Warehouse {
     const user = quoteName(name);
     await this.#db.exec(
       `CREATE ROLE ${user} LOGIN; GRANT CREATE, USAGE ON SCHEMA public TO ${user}; GRANT pg_read_server_files TO ${user};
-       GRANT USAGE, SELECT ON SEQUENCE local_query_id TO ${user}; GRANT SELECT ON sys_load_error_detail, sys_load_history TO ${user};`,
+       GRANT USAGE, SELECT ON SEQUENCE local_query_id TO ${user}; GRANT SELECT ON sys_load_error_detail, sys_load_history, sys_load_detail TO ${user};`,
     );
   }
 
@@ -304,10 +310,10 @@ export class LocalWarehouse implements Warehouse {
       try {
         // A COPY is all or nothing: outside a caller's transaction, it gets one of its own.
         const outcome = inTransaction ? await load(executor) : await this.#db.transaction((tx) => load(tx));
-        rejects.push({ ...record, rejects: outcome.rejects, loaded: outcome.rowsLoaded, files: outcome.filesRead, status: 'completed' });
+        rejects.push({ ...record, rejects: outcome.rejects, loaded: outcome.rowsLoaded, files: outcome.filesRead, status: 'completed', detail: outcome.files });
         return { rowsAffected: outcome.rowsLoaded, queryId };
       } catch (e) {
-        rejects.push({ ...record, rejects: e instanceof LoadError ? e.rejects : [], loaded: 0, files: 0, status: 'aborted' });
+        rejects.push({ ...record, rejects: e instanceof LoadError ? e.rejects : [], loaded: 0, files: 0, status: 'aborted', detail: [] });
         throw e;
       }
     }
@@ -337,6 +343,17 @@ export class LocalWarehouse implements Warehouse {
     );
   }
 
+  /** One row per file a COPY read, with its records as lines_scanned: how a full load finds a file that held none. */
+  async #recordDetail(load: LoadRecord): Promise<void> {
+    if (load.detail.length === 0) return;
+    await this.#db.query(
+      `INSERT INTO sys_load_detail (user_id, query_id, file_name, lines_scanned, record_time, start_time, end_time)
+       SELECT 100, $1, LEFT(f.file_name, 256), f.lines_scanned, LOCALTIMESTAMP, $4::TIMESTAMP, LOCALTIMESTAMP
+       FROM UNNEST($2::TEXT[], $3::BIGINT[]) AS f (file_name, lines_scanned)`,
+      [load.queryId, load.detail.map((f) => f.uri), load.detail.map((f) => f.records), load.started.toISOString().replace('Z', '')],
+    );
+  }
+
   async #recordRejects(queryId: number, table: string, rejects: readonly LoadReject[]): Promise<void> {
     for (const r of rejects) {
       await this.#db.query(
@@ -363,6 +380,7 @@ interface LoadRecord {
   readonly loaded: number;
   readonly files: number;
   readonly rejects: readonly LoadReject[];
+  readonly detail: CopyOutcome['files'];
 }
 
 /** A folder of the data dir, as this process names it and as Postgres (inside WebAssembly) does. */

@@ -4,9 +4,9 @@ import type { Command } from 'commander';
 /** Adds the Redshift target's flags; lib/config.ts reads them (and their SPARKIFY_* variables). */
 export function addRedshiftOptions(command: Command): Command {
   return command
-    .option('--workgroup <name>', 'Redshift Serverless workgroup (default: WorkgroupName in cdk-outputs.json)')
-    .option('--database <name>', 'database in the workgroup (default: DatabaseName in cdk-outputs.json, else dev)')
-    .option('--region <region>', "the workgroup's AWS region (default: Region in cdk-outputs.json, else the AWS SDK's)")
+    .option('--workgroup <name>', 'Redshift Serverless workgroup (default WorkgroupName in cdk-outputs.json)')
+    .option('--database <name>', 'database in the workgroup (default DatabaseName in cdk-outputs.json, else dev)')
+    .option('--region <region>', "the workgroup's AWS region (default Region in cdk-outputs.json, else the AWS SDK's)")
     .option('--secret-arn <arn>', 'sign in with this Secrets Manager secret instead of IAM temporary credentials')
     .option('--statement-timeout <seconds>', 'cancel a statement that runs longer than this (default 3600)');
 }

@@ -14,6 +14,7 @@ import {
   RedshiftDataClient,
   type SqlParameter,
 } from '@aws-sdk/client-redshift-data';
+import { quietNodeVersionNotice } from '../../sdk-notice';
 import { apiError, type ApiContext } from './errors';
 import { type RetryPolicy, withRetry } from './retry';
 
@@ -41,17 +42,6 @@ const STATEMENT_NAME_LENGTH = 500;
 export function createClient(region: string | undefined): RedshiftDataClient {
   quietNodeVersionNotice();
   return new RedshiftDataClient({ region, maxAttempts: 1 });
-}
-
-/**
- * The SDK prints an eight-line notice on every command run under Node 20: SDK releases after the first week
- * of January 2027 will need Node 22. This project supports Node 20 and 22 (package.json engines, README);
- * the SDK release package-lock.json pins supports both, so the notice is about an upgrade not made here. It is
- * turned off with the SDK's own switch for exactly this notice, unless the user has set that switch; every
- * other warning still shows.
- */
-function quietNodeVersionNotice(): void {
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 }
 
 export class DataApiClient {

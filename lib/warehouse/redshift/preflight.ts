@@ -15,6 +15,7 @@ import { ListDatabasesCommand, type RedshiftDataClient } from '@aws-sdk/client-r
 import type { RedshiftTarget, SourceSettings } from '../../config';
 import { GetNamespaceCommand, GetWorkgroupCommand, type Namespace, RedshiftServerlessClient, type Workgroup } from '@aws-sdk/client-redshift-serverless';
 import { ConfigError, SparkifyError } from '../../errors';
+import { quietNodeVersionNotice } from '../../sdk-notice';
 import { createClient } from './client';
 import { apiError } from './errors';
 import { abortableSleep } from './sleep';
@@ -169,6 +170,7 @@ export async function preflightTarget(
   sources: SourceSettings,
   options: Pick<PreflightOptions, 'onProgress' | 'signal'> = {},
 ): Promise<void> {
+  quietNodeVersionNotice(); // before the first client is built, which is when the SDK reads it
   const serverless = new RedshiftServerlessClient({ region: target.region, maxAttempts: 3 });
   const data = createClient(target.region);
   try {

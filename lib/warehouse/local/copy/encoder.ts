@@ -45,6 +45,8 @@ export interface Chunk {
 
 export interface EncodeOutcome {
   readonly rejects: readonly LoadReject[];
+  /** The records read from each object, loaded or rejected, in the objects' order (sys_load_detail's lines_scanned). */
+  readonly records: readonly number[];
   /** As many rows were rejected as make the load fail under MAXERROR: reading stopped at the end of that object. */
   readonly tooMany: boolean;
 }
@@ -70,6 +72,7 @@ export function* encodeChunks(plan: EncodePlan): Generator<Chunk, EncodeOutcome>
   const names = plan.columns.map((c) => c.name);
   const out = new CopyBuffer(2 * FLUSH_BYTES);
   const rejects: LoadReject[] = [];
+  const records: number[] = [];
   const tooMany = () => rejects.length >= rejectsThatFail(plan.maxError);
   // The chunk file being written: rows reach it FLUSH_BYTES at a time, so memory stays small.
   let chunkNo = 0;
@@ -93,7 +96,9 @@ export function* encodeChunks(plan: EncodePlan): Generator<Chunk, EncodeOutcome>
 
   try {
     for (const object of plan.objects) {
+      records.push(0);
       for (const record of readRecords(object.path)) {
+        records[records.length - 1]!++;
         if (!record.ok) {
           rejects.push({ file: object.uri, line: record.line, column: '', reason: record.reason, code: 1224, rawValue: record.raw.slice(0, 1024) });
           if (tooMany()) break;
@@ -130,10 +135,10 @@ export function* encodeChunks(plan: EncodePlan): Generator<Chunk, EncodeOutcome>
           if (file!.bytes >= plan.chunkBytes) yield finishChunk();
         }
       }
-      if (tooMany()) return { rejects, tooMany: true };
+      if (tooMany()) return { rejects, records, tooMany: true };
     }
     if (out.rows > 0) yield finishChunk();
-    return { rejects, tooMany: false };
+    return { rejects, records, tooMany: false };
   } finally {
     if (file !== undefined) closeSync(file.fd); // stopped early: the loader deletes the file
   }

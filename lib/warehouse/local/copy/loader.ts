@@ -49,6 +49,8 @@ export interface CopyOutcome {
   readonly rowsLoaded: number;
   readonly filesRead: number;
   readonly rejects: readonly LoadReject[];
+  /** Each file read and the records it held (loaded or rejected), as sys_load_detail keeps them. */
+  readonly files: readonly { readonly uri: string; readonly records: number }[];
 }
 
 /** Rows go to Postgres in chunks of about this many bytes, so memory stays flat whatever the load's size. */
@@ -110,6 +112,7 @@ export async function runCopy(command: CopyCommand, mounts: S3Mounts, target: Co
   // Chunks are loaded, and rejects counted, in the order of the objects, whichever thread encoded them.
   let rowsLoaded = 0;
   const rejects: LoadReject[] = [];
+  const records: number[] = [];
   try {
     for await (const event of events) {
       if (event.kind === 'chunk') {
@@ -118,6 +121,7 @@ export async function runCopy(command: CopyCommand, mounts: S3Mounts, target: Co
         rmSync(event.chunk.path, { force: true });
         continue;
       }
+      records.push(...event.outcome.records);
       for (const reject of event.outcome.rejects) {
         rejects.push(reject);
         if (rejects.length >= rejectsThatFail(command.maxError)) throw tooManyRejects(command, rejects);
@@ -126,7 +130,7 @@ export async function runCopy(command: CopyCommand, mounts: S3Mounts, target: Co
   } finally {
     rmSync(plan.chunkDir, { recursive: true, force: true });
   }
-  return { rowsLoaded, filesRead: objects.length, rejects };
+  return { rowsLoaded, filesRead: objects.length, rejects, files: objects.map((o, i) => ({ uri: o.uri, records: records[i] ?? 0 })) };
 }
 
 function tooManyRejects(command: CopyCommand, rejects: readonly LoadReject[]): LoadError {

@@ -3,9 +3,10 @@
  * reads `data/sample/log_data` locally. S3 has no folders: a COPY source is a key *prefix*, so
  * `s3://bucket/log_data` matches `log_data/2018/…` and also `log_data_old/…`, exactly as on S3.
  */
-import { type Dirent, readdirSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ConfigError } from '../../../errors';
+import { enter, entryKind } from './folder-links';
 
 export interface S3Object {
   /** The object's URI, as Redshift names it in sys_load_error_detail. */
@@ -36,7 +37,8 @@ export class S3Mounts {
     const cut = prefix.lastIndexOf('/');
     const start = join(root, ...prefix.slice(0, cut + 1).split('/'));
     const found: S3Object[] = [];
-    const walk = (dir: string) => {
+    // Symbolic links are followed to folders and files (folder-links.ts); `inside` stops a link that loops.
+    const walk = (dir: string, inside: ReadonlySet<string>) => {
       let entries: Dirent[];
       try {
         entries = readdirSync(dir, { withFileTypes: true });
@@ -46,14 +48,13 @@ export class S3Mounts {
       for (const entry of entries) {
         const path = join(dir, entry.name);
         const key = relative(root, path).split(sep).join('/');
-        if (entry.isDirectory()) {
-          if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) walk(path);
-        } else if (key.startsWith(prefix)) {
-          found.push({ uri: `s3://${bucket}/${key}`, path });
-        }
+        if (!key.startsWith(prefix) && !prefix.startsWith(`${key}/`)) continue;
+        const kind = entryKind(path, entry);
+        if (kind === 'directory') walk(path, enter(path, inside));
+        else if (kind === 'file' && key.startsWith(prefix)) found.push({ uri: `s3://${bucket}/${key}`, path });
       }
     };
-    walk(start);
+    if (existsSync(start)) walk(start, enter(start, new Set()));
     return found.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   }
 
