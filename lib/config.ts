@@ -28,6 +28,11 @@ export interface SourceSettings {
   readonly region: string;
   /** Region of the songs' bucket when it is not `region` (the staged catalogue is in the stack's region). @default region */
   readonly songsRegion?: string;
+  /**
+   * `songsUri` names a COPY manifest (the staged catalogue's, lib/stage/discover.ts) whose entries are the
+   * parts to load, each mandatory, instead of a prefix (COPY … MANIFEST). @default false
+   */
+  readonly songsManifest?: boolean;
   /** IAM_ROLE for COPY: "default" (the namespace's default role) or a role ARN. */
   readonly iamRole: string;
   /** Rows a COPY may reject before it fails (COPY … MAXERROR). */

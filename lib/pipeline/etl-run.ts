@@ -26,9 +26,10 @@ import { newDays } from './new-days';
 import type { ListFiles } from './source-files';
 import { type PipelineSummary, runPipeline } from './pipeline';
 import { type Progress, silentProgress } from './progress';
-import { assertReplaceable } from './publish';
+import { assertCanPublish, readerGrants } from './publish';
 import { etlCommand, resumeCommand } from './resume-hint';
 import { type RunMode, RunRecord, type RunStatus } from './run-ledger';
+import { STAR_TABLES } from './tables';
 
 export type RunRequest =
   | { readonly mode: 'full' }
@@ -139,7 +140,8 @@ export interface EtlRunOptions {
   /** Hears each day as it is published. */
   readonly onDay?: (result: DayLoadResult, index: number, of: number) => void;
   /**
-   * Granted SELECT on every star table each time a run replaces it (a daily merge keeps the tables, and their grants).
+   * Granted SELECT on every star table by every run: in the transaction that creates or publishes a table, and
+   * once at the start of a dated run (a daily merge keeps the tables and their grants).
    * @default none
    */
   readonly readers?: readonly Reader[];
@@ -202,9 +204,9 @@ export interface EtlRunSummary {
 export async function runEtl(warehouse: Warehouse, request: RunRequest, options: EtlRunOptions): Promise<EtlRunSummary> {
   const progress = options.progress ?? silentProgress;
   const dated = request.mode === 'day' || request.mode === 'range' ? request : undefined;
-  // Before the ledger's row or anything else: views over the tables a run replaces, or tables another
-  // identity owns, would make it fail midway (publish.ts).
-  await assertReplaceable(warehouse);
+  // Before the ledger's row or anything else: tables another identity owns, or rows it may not change, would
+  // fail the run after its loads (publish.ts).
+  await assertCanPublish(warehouse, options.readers);
   const record = await RunRecord.start(warehouse, {
     mode: request.mode,
     firstDay: dated?.from,
@@ -271,7 +273,10 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
           'song files. Run a full load once (npm run etl), or add --reload-catalogue to this run.',
       );
     }
-    if (readiness.missing.length > 0) await createMissingTables(warehouse, readiness.missing);
+    if (readiness.missing.length > 0) await createMissingTables(warehouse, readiness.missing, options.readers ?? []);
+    // A daily merge keeps the tables and their grants; a reader added to the setting since is granted now.
+    const grants = readerGrants(STAR_TABLES, options.readers ?? [], 'grant SELECT to the readers');
+    if (grants.length > 0) await warehouse.run(grants, { transaction: true });
     let catalogue: CatalogueReloadResult | undefined;
     if (reloading) {
       catalogue = await reloadCatalogue(warehouse, { sources: options.sources, progress, readers: options.readers });

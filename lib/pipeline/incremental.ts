@@ -20,7 +20,7 @@ import { copyTemplateValues } from './pipeline';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { existingTables } from './run-ledger';
-import { publishStatements } from './publish';
+import { buildDrops, publishStatements, readerGrants } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, stagingTable, STAR_TABLES, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
@@ -85,13 +85,14 @@ export async function incrementalReadiness(warehouse: Warehouse): Promise<{ cata
 /**
  * Creates, empty, the star and state tables a daily load merges into, where they are missing (a warehouse
  * whose first load is a daily one): each from its own model's CREATE TABLE, under the build name, then
- * renamed, all in one transaction. song_catalogue is never created empty: only a catalogue load makes it.
+ * renamed, all in one transaction with the readers' grants. song_catalogue is never created empty: only a
+ * catalogue load makes it.
  *
  * Refused when some of them hold data already (star tables from an earlier version, or a state table
  * dropped by hand): an empty user_day_states would lose the users' earlier states, and an empty loaded_days
  * would let a day already loaded be loaded again without its old rows being deleted (day_publish.sql).
  */
-export async function createMissingTables(warehouse: Warehouse, missing: readonly string[]): Promise<void> {
+export async function createMissingTables(warehouse: Warehouse, missing: readonly string[], readers: readonly Reader[] = []): Promise<void> {
   const created = missing.filter((t) => t !== 'song_catalogue');
   const present = [...STAR_TABLES, ...STATE_TABLES].filter((t) => t !== 'song_catalogue' && !missing.includes(t));
   if (created.length > 0 && present.length > 0) {
@@ -113,7 +114,21 @@ export async function createMissingTables(warehouse: Warehouse, missing: readonl
       { sql: `ALTER TABLE ${next} RENAME TO ${table}`, label: `create ${table}` },
     );
   }
-  if (statements.length > 0) await warehouse.run(statements, { transaction: true });
+  // Readable by the readers from the first commit.
+  if (statements.length > 0) await warehouse.run([...statements, ...readerGrants(created, readers, 'grant SELECT to the readers')], { transaction: true });
+}
+
+/**
+ * A day's publishing transaction: its rows merged (delete the day's, insert the new), the user agents only its
+ * previous plays used forgotten when there are any (`forgetAgents`), and its build tables dropped.
+ */
+export function dayPublishStatements(day: string, forgetAgents: boolean): Statement[] {
+  const params = dayParams(day);
+  return [
+    ...withParams('incremental/day_publish.sql', params, `publish ${day}`),
+    ...(forgetAgents ? withParams('incremental/day_forget_agents.sql', params, `publish ${day}`) : []),
+    ...withParams('incremental/day_cleanup.sql', params, `publish ${day}`),
+  ];
 }
 
 /** Loads one day into the published star schema. The catalogue must have been loaded (incrementalReadiness). */
@@ -159,9 +174,10 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
         ...stateStatements('user_day_states', `user_day_states${DAY_SUFFIX}`),
         ...stateStatements('loaded_days', `loaded_days${DAY_SUFFIX}`),
         ...withParams('incremental/day_tables.sql', params, `build ${day}`),
-        ...withParams('marts/songplays_rows.sql', params, `build ${day}`, { target: 'songplays_day', catalogue: 'song_catalogue' }),
+        ...withParams('marts/songplays_rows.sql', params, `build ${day}`, { events: 'staging_events', target: 'songplays_day', catalogue: 'song_catalogue' }),
         ...withParams('marts/time_rows.sql', params, `build ${day}`, { target: 'time_day', plays: 'songplays_day' }),
         ...withParams('incremental/day_build.sql', params, `build ${day}`),
+        ...withParams('marts/users_rows.sql', params, `build ${day}`, { target: 'users_day', states: 'users_states_day' }),
       ];
       const results = await warehouse.run(statements, { transaction: true });
       const inserted = (table: string) => statements.reduce((n, s, i) => (insertTarget(s.sql) === table ? n + results[i]!.rowsAffected : n), 0);
@@ -196,16 +212,7 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
   );
   checks.push(...dayChecks);
 
-  await step(`${day}: publish the day`, () =>
-    warehouse.run(
-      [
-        ...withParams('incremental/day_publish.sql', params, `publish ${day}`),
-        ...(built.goneAgents > 0 ? withParams('incremental/day_forget_agents.sql', params, `publish ${day}`) : []),
-        ...withParams('incremental/day_cleanup.sql', params, `publish ${day}`),
-      ],
-      { transaction: true },
-    ),
-  );
+  await step(`${day}: publish the day`, () => warehouse.run(dayPublishStatements(day, built.goneAgents > 0), { transaction: true }));
 
   const rejected = loaded.rejects;
   return {
@@ -270,13 +277,18 @@ export async function reloadCatalogue(
           [`DROP TABLE IF EXISTS ${t}${BUILD_SUFFIX}`, ...statementsOf(modelFile(t))].map((sql) => ({ sql, label: `build ${t}` })),
         ),
         ...stateStatements('song_catalogue', `song_catalogue${BUILD_SUFFIX}`),
-        ...statementsOf('incremental/rematch_songplays.sql').map((sql) => ({ sql, label: 'match songplays again' })),
+        // Every published play as the event it came from, matched again by the full run's own statement.
+        ...[
+          ...statementsOf('incremental/rematch_songplays.sql'),
+          ...statementsOf('marts/songplays_rows.sql', { events: 'songplay_events_next', target: `songplays${BUILD_SUFFIX}`, catalogue: `song_catalogue${BUILD_SUFFIX}` }),
+          'DROP TABLE songplay_events_next',
+        ].map((sql) => ({ sql, label: 'match songplays again' })),
       ];
       const results = await warehouse.run(statements, { transaction: true });
       const counts: Record<string, number> = {};
       statements.forEach((s, i) => {
         const table = insertTarget(s.sql)?.replace(new RegExp(`${BUILD_SUFFIX}$`), '');
-        if (table !== undefined) counts[table] = (counts[table] ?? 0) + results[i]!.rowsAffected;
+        if (table !== undefined && (rebuilt as readonly string[]).includes(table)) counts[table] = (counts[table] ?? 0) + results[i]!.rowsAffected;
       });
       return counts;
     },
@@ -300,7 +312,10 @@ export async function reloadCatalogue(
   );
   checks.push(...results);
 
-  // songs and artists are replaced, so their readers are granted SELECT again (publish.ts).
-  await step('catalogue: publish', () => warehouse.run(publishStatements(rebuilt, options.readers ?? [], 'publish the catalogue'), { transaction: true }));
+  // The same publish as a full run's (publish.ts): rows replaced, the readers granted, the builds dropped after.
+  await step('catalogue: publish', async () =>
+    warehouse.run(await publishStatements(warehouse, rebuilt, options.readers ?? [], 'publish the catalogue'), { transaction: true }),
+  );
+  await step('catalogue: drop build tables', () => warehouse.run(buildDrops(rebuilt), { transaction: true }));
   return { steps, checks, rejected: loaded.rejects, rows: { staging_songs: loaded.rows, ...built } };
 }

@@ -3,7 +3,8 @@
  * warehouse and on Redshift.
  *
  *   create staging tables → COPY songs, COPY events (each checked) → build the star tables under *_next
- *   (one transaction) → test them → publish: swap them in for the previous ones (one transaction).
+ *   (one transaction) → test them → publish: each published table's rows replaced by its build's (one
+ *   transaction, lib/pipeline/publish.ts) → drop the builds.
  *
  * A run that fails anywhere before the publish leaves the previous star tables exactly as they were.
  */
@@ -14,7 +15,7 @@ import { type Progress, type StepResult, silentProgress, stepper } from './progr
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { loadDetail, loadStaging, type LoadRejectRow, warnLoad } from './load-staging';
 import { buildLoadedFiles, type FilesLoaded, LOADED_FILES, runBuildLoadedFiles } from './loaded-files';
-import { assertReplaceable, publishStatements } from './publish';
+import { assertCanPublish, buildDrops, publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
@@ -28,11 +29,12 @@ export interface PipelineOptions {
   readonly fresh?: boolean;
   readonly progress?: Progress;
   /**
-   * Granted SELECT on every star table each time it is published.
+   * Granted SELECT on every star table in each publishing transaction (so from a new table's first commit, and
+   * a reader added to the setting by the next run).
    * @default none
    */
   readonly readers?: readonly Reader[];
-  /** The caller has already run assertReplaceable (lib/pipeline/publish.ts), before changing anything of its own. */
+  /** The caller has already run assertCanPublish (lib/pipeline/publish.ts), before changing anything of its own. */
   readonly replaceableChecked?: boolean;
   /**
    * The files under the events prefix as listed before the load, published as loaded_files with the star tables.
@@ -51,7 +53,7 @@ export interface PipelineSummary {
   readonly ms: number;
 }
 
-/** The step that swaps the new star tables in; once it is done, they are the published ones. */
+/** The step that publishes the new star tables; once it is done, they are the published ones. */
 export const PUBLISH_STEP = 'publish star tables';
 
 export async function runPipeline(warehouse: Warehouse, options: PipelineOptions): Promise<PipelineSummary> {
@@ -63,8 +65,8 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
 
   const step = stepper(progress, steps);
 
-  // Views over the star tables and tables owned by another identity would make a DROP fail midway: refuse first.
-  if (!options.replaceableChecked) await step('check the tables can be replaced', () => assertReplaceable(warehouse));
+  // Tables another identity owns, or rows it may not change, would fail the run after its loads: refuse first.
+  if (!options.replaceableChecked) await step('check the tables can be replaced', () => assertCanPublish(warehouse, options.readers));
   if (options.fresh) {
     await step('drop leftover tables (--fresh)', () => warehouse.run(dropLeftoverStatements()));
   }
@@ -128,9 +130,12 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   );
   warnAbout(starResults, progress);
 
-  await step(PUBLISH_STEP, () =>
-    warehouse.run(publishStatements([...STAR_TABLES, ...STATE_TABLES, LOADED_FILES], options.readers ?? [], 'publish star tables'), { transaction: true }),
+  // loaded_files is published with the tables it describes, so the two never disagree.
+  const published = [...STAR_TABLES, ...STATE_TABLES, LOADED_FILES];
+  await step(PUBLISH_STEP, async () =>
+    warehouse.run(await publishStatements(warehouse, published, options.readers ?? [], PUBLISH_STEP), { transaction: true }),
   );
+  await step('drop build tables', () => warehouse.run(buildDrops(published), { transaction: true }));
 
   return { steps, tables: built, checks, rejected, ms: Math.round(performance.now() - started) };
 }
@@ -153,6 +158,7 @@ export function copyTemplateValues(sources: SourceSettings): Record<string, stri
     jsonpaths_uri: s3UriLiteral('JSONPaths URI', sources.jsonPathsUri),
     region: regionLiteral('source region', sources.region),
     songs_region: regionLiteral('songs region', sources.songsRegion ?? sources.region),
+    songs_manifest: sources.songsManifest ? 'MANIFEST' : '',
     iam_role: iamRoleLiteral('IAM role', sources.iamRole),
     max_errors: integerLiteral('max errors', sources.maxErrors, 0, 100000),
   };
@@ -166,8 +172,10 @@ function buildStatements(): (Statement & { readonly table: StarTable })[] {
 
 /** The rows of the star tables whose INSERT a daily load shares (sql/marts/<table>_rows.sql). */
 function rowsOf(table: StarTable): string[] {
-  if (table === 'songplays') return statementsOf('marts/songplays_rows.sql', { target: `songplays${BUILD_SUFFIX}`, catalogue: `song_catalogue${BUILD_SUFFIX}` });
-  if (table === 'time') return statementsOf('marts/time_rows.sql', { target: `time${BUILD_SUFFIX}`, plays: `songplays${BUILD_SUFFIX}` });
+  const next = (t: string) => `${t}${BUILD_SUFFIX}`;
+  if (table === 'songplays') return statementsOf('marts/songplays_rows.sql', { events: 'staging_events', target: next('songplays'), catalogue: next('song_catalogue') });
+  if (table === 'time') return statementsOf('marts/time_rows.sql', { target: next('time'), plays: next('songplays') });
+  if (table === 'users') return statementsOf('marts/users_rows.sql', { target: next('users'), states: next('user_day_states') });
   return [];
 }
 

@@ -1,12 +1,15 @@
 /**
  * The ETL's use of the staged catalogue: when the deployed stack's outputs name a staging bucket (and
  * SPARKIFY_SONGS_URI does not name the songs), the stage record of the songs' prefix is read from it; if it
- * is a stage of the very prefix the ETL would load, COPY reads its parts instead, in the bucket's region.
+ * is a stage of the very prefix the ETL would load, COPY reads its parts instead, in the bucket's region,
+ * through the stage's manifest (`_stage/<name>.manifest`, every part a mandatory entry), not by prefix: a stage
+ * committed meanwhile replaces the manifest whole, and a part deleted under a running COPY fails it loudly,
+ * where a prefix listed mid-stage could load part of a catalogue.
  * Whatever the outcome, a note says so for the `Source:` line: a run never silently loads something else.
  */
 import type { Settings } from '../config';
 import { s3Endpoint } from '../s3-uri';
-import type { StageRecord } from './record';
+import { manifestKey, type StageRecord } from './record';
 
 /** Reads the stage record of `name` at the root of `bucket`; undefined when there is none. */
 export type RecordReader = (bucket: string, name: string, region: string | undefined) => Promise<StageRecord | undefined>;
@@ -34,11 +37,11 @@ export async function useStagedCatalogue(settings: Settings, read: RecordReader 
   if (record.source.replace(/\/+$/, '') !== songsUri) {
     return { settings, note: `the staging bucket ${bucket} holds a stage of ${record.source}, not of ${songsUri}; loading the original files` };
   }
-  const staged = `s3://${bucket}/${record.partsPrefix}`;
+  const manifest = `s3://${bucket}/${manifestKey(name)}`;
   return {
     settings: {
       ...settings,
-      sources: { ...settings.sources, songsUri: staged, songsRegion: settings.target.region ?? settings.sources.region },
+      sources: { ...settings.sources, songsUri: manifest, songsManifest: true, songsRegion: settings.target.region ?? settings.sources.region },
     },
     note:
       `the staged catalogue of ${record.source}: ${record.objects.toLocaleString('en-US')} files as ${record.parts.length} part${record.parts.length === 1 ? '' : 's'}, ` +

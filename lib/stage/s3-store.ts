@@ -214,7 +214,8 @@ export class S3StageTarget implements StageTarget {
         await put(partKey(index), body, 'application/x-ndjson');
       },
       commit: async (record) => {
-        // A Redshift manifest of exactly these parts, for COPY … MANIFEST by hand; the ETL reads the prefix.
+        // A Redshift manifest of exactly these parts, each mandatory: the ETL loads through it (discover.ts).
+        // Written before the record and before the earlier parts go, so it always names parts that exist.
         const manifest = {
           entries: record.parts.map((p) => ({ url: this.uriOf(p.key), mandatory: true, meta: { content_length: p.bytes } })),
         };

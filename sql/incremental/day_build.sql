@@ -36,26 +36,18 @@ SELECT user_id FROM user_day_states_day
 UNION
 SELECT user_id FROM user_day_states WHERE day = CAST(:day AS DATE);
 
--- Their rows after the merge: the latest of their states over the other days and the day's new states,
--- ordered as sql/marts/users.sql orders events. An affected user left with no state at all (their only
--- events were on this day, and are gone) gets no row, as a full load would give them none.
+-- Their states after the merge: those of the other days and the day's new ones. Their rows (users_day, each
+-- user's latest state) are filled from these by sql/marts/users_rows.sql after this file, the users rule a
+-- full run applies too. An affected user left with no state at all (their only events were on this day, and
+-- are gone) gets no row, as a full load would give them none.
+DROP TABLE IF EXISTS users_states_day;
+CREATE TABLE users_states_day (LIKE user_day_states);
+INSERT INTO users_states_day (user_id, day, ts, session_id, item_in_session, first_name, last_name, gender, level, location)
+SELECT user_id, day, ts, session_id, item_in_session, first_name, last_name, gender, level, location
+FROM user_day_states
+WHERE day <> CAST(:day AS DATE) AND user_id IN (SELECT user_id FROM users_affected_day)
+UNION ALL
+SELECT user_id, day, ts, session_id, item_in_session, first_name, last_name, gender, level, location
+FROM user_day_states_day;
 DROP TABLE IF EXISTS users_day;
 CREATE TABLE users_day (LIKE users);
-INSERT INTO users_day (user_id, first_name, last_name, gender, level, location)
-SELECT user_id, first_name, last_name, gender, level, location
-FROM (
-    SELECT s.user_id, s.first_name, s.last_name, s.gender, s.level, s.location,
-           ROW_NUMBER() OVER (
-               PARTITION BY s.user_id
-               ORDER BY s.ts DESC, s.session_id DESC, s.item_in_session DESC
-           ) AS rn
-    FROM (
-        SELECT user_id, ts, session_id, item_in_session, first_name, last_name, gender, level, location
-        FROM user_day_states
-        WHERE day <> CAST(:day AS DATE) AND user_id IN (SELECT user_id FROM users_affected_day)
-        UNION ALL
-        SELECT user_id, ts, session_id, item_in_session, first_name, last_name, gender, level, location
-        FROM user_day_states_day
-    ) AS s
-) AS ranked
-WHERE rn = 1;

@@ -5,6 +5,7 @@ DROP TABLE time_day;
 DROP TABLE user_agents_day;
 DROP TABLE user_agents_gone_day;
 DROP TABLE users_affected_day;
+DROP TABLE users_states_day;
 DROP TABLE users_day;
 DROP TABLE user_day_states_day;
 DROP TABLE loaded_days_day;

@@ -1,23 +1,29 @@
 -- --reload-catalogue: every published play matched again against the newly loaded catalogue
--- (song_catalogue_next), as sql/marts/songplays.sql matches events, so that song_id and artist_id are what a
--- full load would give with this catalogue. Everything else of a play is kept as it is. Built under
--- songplays_next, tested, and published with songs, artists and song_catalogue in one transaction.
+-- (song_catalogue_next) by the one statement of the song match, sql/marts/songplays_rows.sql, so that song_id
+-- and artist_id are what a full load would give with this catalogue. Each play is given back here as the event
+-- it was made from: songplays keeps every field of the event that a play's row reads (a play's id is the MD5
+-- of its session, item and time, so it comes out the same), and the match reads the rest from the catalogue.
+-- Then songplays_rows.sql fills songplays_next from songplay_events_next; both are built in the catalogue's
+-- build transaction, tested, and published with songs, artists and song_catalogue in one transaction.
+-- Columns as sql/staging/staging_events.sql types them (staging_events itself may not exist yet: a new
+-- warehouse's first --date … --reload-catalogue reloads the catalogue before its first day).
 DROP TABLE IF EXISTS songplays_next;
 CREATE TABLE songplays_next (LIKE songplays);
-INSERT INTO songplays_next (
-    songplay_id, start_time, user_id, level, song_id, artist_id, session_id, item_in_session,
-    location, user_agent, song_title, artist_name, song_length
+DROP TABLE IF EXISTS songplay_events_next;
+CREATE TABLE songplay_events_next (
+    artist          VARCHAR(1024),
+    item_in_session INTEGER,
+    length          DOUBLE PRECISION,
+    level           VARCHAR(16),
+    location        VARCHAR(512),
+    page            VARCHAR(64),
+    session_id      INTEGER,
+    song            VARCHAR(1024),
+    ts              TIMESTAMP,
+    user_agent      VARCHAR(1024),
+    user_id         INTEGER
 )
-SELECT p.songplay_id, p.start_time, p.user_id, p.level, m.song_id, m.artist_id, p.session_id, p.item_in_session,
-       p.location, p.user_agent, p.song_title, p.artist_name, p.song_length
-FROM songplays AS p
-LEFT JOIN (
-    SELECT sp.songplay_id, s.song_id, s.artist_id,
-           ROW_NUMBER() OVER (
-               PARTITION BY sp.songplay_id
-               ORDER BY ABS(s.duration - sp.song_length), s.song_id, s.artist_id
-           ) AS rn
-    FROM songplays AS sp
-    JOIN song_catalogue_next AS s ON s.title = sp.song_title AND s.artist_name = sp.artist_name
-) AS m
-    ON m.songplay_id = p.songplay_id AND m.rn = 1;
+DISTSTYLE EVEN;
+INSERT INTO songplay_events_next (artist, item_in_session, length, level, location, page, session_id, song, ts, user_agent, user_id)
+SELECT artist_name, item_in_session, song_length, level, location, 'NextSong', session_id, song_title, start_time, user_agent, user_id
+FROM songplays;

@@ -1,8 +1,9 @@
--- user_day_states: each user's latest event of each day (by event time, then session, then item, as
--- sql/marts/users.sql orders them), with what users keeps of it. users is the latest of these per user: a full
--- run builds it from them, and a daily load recomputes a user's row from the days kept here, whatever order
--- the days arrive in; a day loaded again with other events replaces exactly its own states. A day is the
--- event's UTC date. Filled from staging_events: all of it on a full run, one day's file on a daily run.
+-- user_day_states: each user's latest event of each day, with what users keeps of it. The one statement of
+-- which event is a user's latest: the latest event time, then the highest session, then the highest item (two
+-- events in the same millisecond still order). users is each user's latest of these (sql/marts/users_rows.sql):
+-- a full run builds it from them, and a daily load recomputes a user's row from the days kept here, whatever
+-- order the days arrive in; a day loaded again with other events replaces exactly its own states. A day is
+-- the event's UTC date. Filled from staging_events: all of it on a full run, one day's file on a daily run.
 -- @test not_null: user_id, day, ts
 
 CREATE TABLE {{table}} (

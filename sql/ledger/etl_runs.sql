@@ -6,6 +6,7 @@
 --   status: running, succeeded, failed or interrupted (a run still "running" long after it started was killed)
 --   rows_loaded, rows_rejected: JSON objects, rows per table (staging tables: rows COPY loaded or rejected;
 --     star tables: rows the run wrote)
+-- Key: run_id (a UUID the run makes), deliberately not declared, as no table declares one (docs/redshift.md, Keys).
 CREATE TABLE IF NOT EXISTS etl_runs (
     run_id        VARCHAR(36)    NOT NULL,
     mode          VARCHAR(8)     NOT NULL,
@@ -19,8 +20,7 @@ CREATE TABLE IF NOT EXISTS etl_runs (
     rows_rejected VARCHAR(65535),
     target        VARCHAR(1024)  NOT NULL,
     run_by        VARCHAR(512)   NOT NULL,
-    message       VARCHAR(65535),
-    PRIMARY KEY (run_id)
+    message       VARCHAR(65535)
 )
 DISTSTYLE ALL
 SORTKEY (started_at);

@@ -1,10 +1,12 @@
--- songplays' rows: one per NextSong event of staging_events, matched against a song catalogue, the one
--- definition of the song match for a full run (into songplays_next, against song_catalogue_next, built first
--- from staging_songs) and a daily load (into songplays_day, against the published song_catalogue), so that
--- both give the same rows for the same events (sql/marts/songplays.sql says what the table means).
--- {{target}}: the table to fill; {{catalogue}}: a table of sql/incremental/song_catalogue.sql, whose text
--- values are stored RTRIMmed, so the events' side is trimmed here and the match compares trimmed values on
--- both sides.
+-- songplays' rows: one per NextSong event, matched against a song catalogue, the one definition of the song
+-- match: for a full run (staging_events into songplays_next, against song_catalogue_next, built first from
+-- staging_songs), a daily load (staging_events into songplays_day, against the published song_catalogue) and
+-- --reload-catalogue (the published plays, given back as the events they came from by
+-- sql/incremental/rematch_songplays.sql, into songplays_next against song_catalogue_next), so that all three
+-- give the same rows for the same events and catalogue (sql/marts/songplays.sql says what the table means).
+-- {{events}}: staging_events or a table with its columns used here; {{target}}: the table to fill;
+-- {{catalogue}}: a table of sql/incremental/song_catalogue.sql, whose text values are stored RTRIMmed, so the
+-- events' side is trimmed here and the match compares trimmed values on both sides.
 
 -- An event is identified by (session_id, item_in_session, ts). Candidate catalogue matches are ranked per
 -- event and only the best joins back, so every event yields exactly one row; an event that appears twice
@@ -20,14 +22,14 @@ SELECT MD5(
        ),
        e.ts, e.user_id, RTRIM(e.level), m.song_id, m.artist_id, e.session_id, e.item_in_session,
        RTRIM(e.location), RTRIM(e.user_agent), RTRIM(e.song), RTRIM(e.artist), e.length
-FROM staging_events AS e
+FROM {{events}} AS e
 LEFT JOIN (
     SELECT ev.session_id, ev.item_in_session, ev.ts, s.song_id, s.artist_id,
            ROW_NUMBER() OVER (
                PARTITION BY ev.session_id, ev.item_in_session, ev.ts
                ORDER BY ABS(s.duration - ev.length), s.song_id, s.artist_id
            ) AS rn
-    FROM staging_events AS ev
+    FROM {{events}} AS ev
     JOIN {{catalogue}} AS s ON RTRIM(ev.song) = s.title AND RTRIM(ev.artist) = s.artist_name
     WHERE RTRIM(ev.page) = 'NextSong'
 ) AS m

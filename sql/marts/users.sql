@@ -18,19 +18,4 @@ CREATE TABLE users_next (
 DISTSTYLE ALL
 SORTKEY (user_id);
 
--- The user's latest event is the latest of their days' latest events, which the full run has just built
--- into user_day_states_next (sql/incremental/user_day_states.sql: one row per user and day, text already
--- RTRIMmed), as a daily load recomputes a user from user_day_states. "Latest" is by event time, then session
--- and item, so two events in the same millisecond still order. Ranking those few rows a user, not the events,
--- keeps the full run from sorting a million wide rows.
-INSERT INTO users_next (user_id, first_name, last_name, gender, level, location)
-SELECT user_id, first_name, last_name, gender, level, location
-FROM (
-    SELECT s.user_id, s.first_name, s.last_name, s.gender, s.level, s.location,
-           ROW_NUMBER() OVER (
-               PARTITION BY s.user_id
-               ORDER BY s.ts DESC, s.session_id DESC, s.item_in_session DESC
-           ) AS rn
-    FROM user_day_states_next AS s
-) AS ranked
-WHERE rn = 1;
+-- Its rows: sql/marts/users_rows.sql, from user_day_states_next (each user's latest state per day).

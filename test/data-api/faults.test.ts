@@ -74,13 +74,14 @@ describe('on a warehouse holding a published star schema', () => {
   }
 
   test('a statement failing mid-batch names the step and sub-statement, and leaves the previous mart intact', async () => {
-    await withEndpoint({ fail: { match: /^ALTER TABLE songplays_next RENAME/, error: 'ERROR: could not rename: disk full (injected)' } }, async (local) => {
+    await withEndpoint({ fail: { match: /^INSERT INTO songplays \(/, error: 'ERROR: could not write: disk full (injected)' } }, async (local) => {
       const error: StatementError = await runPipeline(redshiftOn(local), { sources: DEFAULT_SOURCES }).catch((e) => e);
       expect(error).toBeInstanceOf(StatementError);
       const at = 2 * STAR_TABLES.indexOf('songplays') + 2;
       expect(error.message).toBe(
-        `publish star tables failed on Redshift at statement ${at} of ${2 * (STAR_TABLES.length + STATE_TABLES.length + 1)}: ERROR: could not rename: disk full (injected). ` +
-          'SQL: ALTER TABLE songplays_next RENAME TO songplays. The batch ran as one transaction, so none of it took effect.',
+        `publish star tables failed on Redshift at statement ${at} of ${2 * (STAR_TABLES.length + STATE_TABLES.length + 1)}: ERROR: could not write: disk full (injected). ` +
+          'SQL: INSERT INTO songplays (songplay_id, start_time, user_id, level, song_id, artist_id, session_id, item_in_session, location, user_agent, song_title, artist_nam.... ' +
+          'The batch ran as one transaction, so none of it took effect.',
       );
     });
     expect(await starTables(db.warehouse)).toEqual(published);

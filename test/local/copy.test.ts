@@ -255,6 +255,50 @@ test('a prefix that matches no file is an error naming the local path', async ()
   expect(error.message).toContain(join(bucket, 'nothing-here'));
 });
 
+describe('MANIFEST, by the rules Redshift documents', () => {
+  const manifest = (key: string, entries: unknown) => put(key, JSON.stringify({ entries }));
+  const url = (key: string) => `s3://test-bucket/${key}`;
+  beforeAll(() => {
+    put('m/parts/part-0.json', '{"a": 1}\n');
+    put('m/parts/part-1.json', '{"a": 2}\n');
+    put('m/parts/part-2.json', '{"a": 3}\n'); // under the same prefix, but not in the manifest
+  });
+
+  test('loads exactly the entries, in their order, from their full keys: not what else shares their prefix', async () => {
+    manifest('m/two.manifest', [{ url: url('m/parts/part-1.json'), mandatory: true }, { url: url('m/parts/part-0.json'), mandatory: true }]);
+    const t = await table('a INTEGER');
+    await copy(t, 'm/two.manifest', "JSON 'auto' MANIFEST");
+    expect(await db.warehouse.query(`SELECT a FROM ${t}`)).toEqual([{ a: 2 }, { a: 1 }]);
+  });
+
+  test('a missing mandatory file fails the COPY, naming it, and nothing loads; an optional one is skipped', async () => {
+    manifest('m/gone.manifest', [{ url: url('m/parts/part-0.json'), mandatory: true }, { url: url('m/parts/part-9.json'), mandatory: true }]);
+    const t = await table('a INTEGER');
+    const error = await loadError(copy(t, 'm/gone.manifest', "JSON 'auto' MANIFEST"));
+    expect(error.message).toMatch(/the mandatory file s3:\/\/test-bucket\/m\/parts\/part-9\.json was not found \(entry 2 of 2\)\. Nothing was loaded/);
+    expect(await rows(t)).toEqual([]);
+    // mandatory defaults to false: skipped.
+    manifest('m/optional.manifest', [{ url: url('m/parts/part-0.json'), mandatory: true }, { url: url('m/parts/part-9.json') }]);
+    await copy(t, 'm/optional.manifest', "JSON 'auto' MANIFEST");
+    expect(await rows(t)).toEqual([{ a: 1 }]);
+  });
+
+  test.each([
+    ['a url that is a prefix, not an object', [{ url: url('m/parts/'), mandatory: true }], /the mandatory file s3:\/\/test-bucket\/m\/parts\/ was not found/],
+    ['no file found at all, none mandatory', [{ url: url('m/none-0.json') }, { url: url('m/none-1.json') }], /none of its 2 files was found/],
+    ['no entries list', { files: [] }, /has no "entries" list/],
+  ])('%s fails the COPY', async (_, entries, message) => {
+    put('m/bad.manifest', JSON.stringify(Array.isArray(entries) ? { entries } : entries));
+    const t = await table('a INTEGER');
+    expect((await loadError(copy(t, 'm/bad.manifest', "JSON 'auto' MANIFEST"))).message).toMatch(message);
+  });
+
+  test('a manifest that does not exist fails the COPY, naming it', async () => {
+    const t = await table('a INTEGER');
+    expect((await loadError(copy(t, 'm/missing.manifest', "JSON 'auto' MANIFEST"))).message).toMatch(/s3:\/\/test-bucket\/m\/missing\.manifest: the manifest does not exist/);
+  });
+});
+
 test('a bucket with no local folder is an error naming it', async () => {
   const t = await table('a INTEGER');
   await expect(db.warehouse.run([{ sql: `COPY ${t} FROM 's3://elsewhere/x' IAM_ROLE default JSON 'auto'` }])).rejects.toThrow(/s3:\/\/elsewhere/);

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { acquire, ensureTemplate, openDatabase } from '../../lib/warehouse/local
 import { ServedEngine } from '../../lib/warehouse/local/engine';
 import type { FolderLock } from '../../lib/warehouse/local/folder-lock';
 import { LocalWarehouse } from '../../lib/warehouse/local/local-warehouse';
+import { SAMPLE_DIR } from '../helpers/local-warehouse';
 import { smallSource } from '../helpers/processes';
 
 let scratch: string;
@@ -86,6 +87,52 @@ test('the ETL and a reader reach the served folder through the server instead of
     expect((second as Error).message).toMatch(/in use by .* and --no-wait was given/);
   } finally {
     await etl.close();
+  }
+});
+
+test('a reader during a full publish through the server gets the old rows or the new ones, never an error, and its view keeps answering', async () => {
+  const reader = await client();
+  // As a BI tool asks: a prepared statement, kept across the publish, and a view of the analyst's own.
+  const plays = async () => Number((await reader.query({ name: 'plays', text: 'SELECT COUNT(*) AS n FROM songplays' })).rows[0].n);
+  const viewed = async () => Number((await reader.query('SELECT SUM(plays) AS n FROM plays_per_level')).rows[0].n);
+  await reader.query('CREATE VIEW plays_per_level AS SELECT level, COUNT(*) AS plays FROM public.songplays GROUP BY level');
+  const before = await plays();
+  // One more day of logs: the next full run publishes more plays.
+  const logs = join(SAMPLE_DIR, 'log_data', '2018', '11');
+  const next = readdirSync(logs).sort()[1]!;
+  cpSync(join(logs, next), join(source, 'log_data', '2018', '11', next));
+  const seen = new Set<number>();
+  const errors: string[] = [];
+  let publishing = true;
+  const reading = (async () => {
+    while (publishing) {
+      try {
+        seen.add(await plays());
+        seen.add(await viewed());
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+      await new Promise((go) => setTimeout(go, 2));
+    }
+  })();
+  const etl = await LocalWarehouse.open({ dataDir, s3Folders: { 'udacity-dend': source }, wait: { timeoutMs: 0 }, writer: true });
+  try {
+    const summary = await runPipeline(etl, { sources: DEFAULT_SOURCES });
+    publishing = false;
+    await reading;
+    const after = await plays();
+    expect(errors).toEqual([]);
+    expect(after).toBe(summary.tables.songplays);
+    expect(after).toBeGreaterThan(before);
+    expect([...seen].filter((n) => n !== before && n !== after)).toEqual([]);
+    expect(seen.has(before)).toBe(true);
+    expect(await viewed()).toBe(after);
+  } finally {
+    publishing = false;
+    await reading;
+    await etl.close();
+    await reader.query('DROP VIEW plays_per_level');
+    await reader.end();
   }
 });
 

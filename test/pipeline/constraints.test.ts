@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SQL_DIR, statementsOf } from '../../lib/pipeline/sql-files';
 import { isWord, significant, tokenize } from '../../lib/warehouse/sql-lexer';
 
-const files = ['staging', 'marts', 'incremental'].flatMap((dir) => readdirSync(join(SQL_DIR, dir)).map((f) => `${dir}/${f}`));
+const files = ['staging', 'marts', 'incremental', 'ledger'].flatMap((dir) => readdirSync(join(SQL_DIR, dir)).map((f) => `${dir}/${f}`));
 
 test.each(files)('%s declares no PRIMARY KEY, UNIQUE, REFERENCES or FOREIGN KEY', (file) => {
   const placeholders = new Proxy({}, { get: () => "'x'" }) as Record<string, string>;

@@ -130,6 +130,7 @@ describe('a real run on the sample', () => {
       'build star tables',
       'check star tables',
       'publish star tables',
+      'drop build tables',
     ]);
     expect(summary.peakRssBytes).toBeGreaterThan(0);
   });

@@ -26,14 +26,14 @@ const record = {
   stagedAt: '2026-01-02T03:04:05.000Z',
 } as unknown as StageRecord;
 
-test('a staged catalogue of the songs prefix: COPY reads its parts, in the bucket region, and the note says so', async () => {
+test('a staged catalogue of the songs prefix: COPY reads its parts through its manifest, in the bucket region, and the note says so', async () => {
   const asked: unknown[] = [];
   const { settings, note } = await useStagedCatalogue(resolveSettings({}, env), async (...args) => {
     asked.push(args);
     return record;
   });
   expect(asked).toEqual([['stage-bucket-123', 'song_data', 'eu-west-1']]);
-  expect(settings.sources).toMatchObject({ songsUri: 's3://stage-bucket-123/song_data/0123456789abcdef/', songsRegion: 'eu-west-1', region: 'us-west-2' });
+  expect(settings.sources).toMatchObject({ songsUri: 's3://stage-bucket-123/_stage/song_data.manifest', songsManifest: true, songsRegion: 'eu-west-1', region: 'us-west-2' });
   expect(note).toBe('the staged catalogue of s3://udacity-dend/song_data: 14,896 files as 1 part, staged 2026-01-02T03:04:05.000Z');
 });
 

@@ -3,13 +3,14 @@
  * local folders: the staged catalogue loads into exactly the star tables the original files give.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { DEFAULT_SOURCES } from '../../lib/config';
+import { DEFAULT_SOURCES, type Settings, type SourceSettings } from '../../lib/config';
+import { useStagedCatalogue } from '../../lib/stage/discover';
 import { runPipeline } from '../../lib/pipeline/pipeline';
 import { S3CatalogueSource, S3StageTarget, s3Client } from '../../lib/stage/s3-store';
 import { stageCatalogue } from '../../lib/stage/stage';
@@ -29,11 +30,12 @@ async function starTables(warehouse: Warehouse) {
   return tables;
 }
 
-/** The star tables the ETL builds with these buckets and songs URI. */
-async function load(folders: Record<string, string>, songsUri = DEFAULT_SOURCES.songsUri) {
+/** The star tables the ETL builds with these buckets and songs URI (or sources). */
+async function load(folders: Record<string, string>, songs: string | SourceSettings = DEFAULT_SOURCES.songsUri) {
   const db = await openTestWarehouse(folders);
   try {
-    const summary = await runPipeline(db.warehouse, { sources: { ...DEFAULT_SOURCES, songsUri } });
+    const sources = typeof songs === 'string' ? { ...DEFAULT_SOURCES, songsUri: songs } : songs;
+    const summary = await runPipeline(db.warehouse, { sources });
     return { rows: summary.steps.find((s) => s.step === 'load staging_songs')?.rows, tables: await starTables(db.warehouse) };
   } finally {
     await db.dispose();
@@ -80,7 +82,7 @@ describe('from one S3 bucket to another (s3rver on 127.0.0.1)', () => {
     await server.close();
   });
 
-  const stage = (options: { force?: boolean; maxErrors?: number } = {}) =>
+  const stage = (options: { force?: boolean; maxErrors?: number; parts?: number } = {}) =>
     stageCatalogue(new S3CatalogueSource(client, 's3://source-bucket/song_data'), new S3StageTarget(client, 's3://stage-bucket/'), {
       slices: 16,
       parts: 4,
@@ -128,6 +130,29 @@ describe('from one S3 bucket to another (s3rver on 127.0.0.1)', () => {
     expect(staged).toBe(false);
     expect(sent.filter((c) => c !== 'ListObjectsV2Command' && c !== 'GetObjectCommand' && c !== 'HeadObjectCommand')).toEqual([]);
     expect(sent.filter((c) => c === 'GetObjectCommand')).toHaveLength(1); // the record only, no song file
+  });
+
+  test('the ETL loads the stage through its manifest: a stage committed after the ETL found the record loads whole; a part gone fails loudly', async () => {
+    const first = (await stage({ force: true })).record;
+    const settings = {
+      target: { kind: 'redshift', region: 'us-west-2' },
+      stagingBucket: 'stage-bucket',
+      sources: { ...DEFAULT_SOURCES, songsUri: 's3://source-bucket/song_data' },
+    } as unknown as Settings;
+    const found = await useStagedCatalogue(settings, (bucket, name) => new S3StageTarget(client, `s3://${bucket}/`).readRecord(name));
+    expect(found.note).toMatch(/as 4 parts/);
+    // Another stage commits before the COPY runs: new parts, the ones the record named deleted.
+    const second = (await stage({ force: true, parts: 3 })).record;
+    expect(second.partsPrefix).not.toBe(first.partsPrefix);
+    const bucket = await download('');
+    const loaded = await load({ 'udacity-dend': SAMPLE_DIR, 'stage-bucket': bucket }, found.settings.sources);
+    expect(loaded.rows).toBe(original.rows);
+    expect(loaded.tables).toEqual(original.tables);
+    // A part that vanishes under the load: the COPY fails, naming it, instead of loading the others.
+    unlinkSync(join(bucket, second.parts[1]!.key));
+    await expect(load({ 'udacity-dend': SAMPLE_DIR, 'stage-bucket': bucket }, found.settings.sources)).rejects.toThrow(
+      new RegExp(`the mandatory file s3://stage-bucket/${second.parts[1]!.key} was not found`),
+    );
   });
 
   test('a bad record fails the stage, naming its key; under --max-errors it is left out, counted, and the old parts are removed', async () => {

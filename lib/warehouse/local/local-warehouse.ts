@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { LoadError, type LoadReject, SparkifyError, StatementError } from '../../errors';
 import { checkpoint } from '../../interrupts';
-import { tokenize } from '../sql-lexer';
+import { isWord, significant, tokenize } from '../sql-lexer';
 import { assertReadOnly, commandTag } from '../statement-kind';
 import type { ExecuteOptions, ResultColumn, ResultSet, Row, RunOptions, SqlParams, SqlValue, Statement, StatementResult, Warehouse } from '../warehouse';
 import type { ColumnInfo } from './copy/column-values';
@@ -273,6 +273,28 @@ export class LocalWarehouse implements Warehouse {
     }
   }
 
+  /**
+   * `DELETE FROM t` (every row) inside a transaction, run as Postgres's TRUNCATE when the caller may truncate:
+   * the publish empties each star table and fills it again from its build (sql/marts/publish.sql). Redshift
+   * needs DELETE there (its TRUNCATE commits), but in Postgres TRUNCATE is transactional, and PGlite is one
+   * session that runs one transaction at a time, so no reader can see the difference — except in what it
+   * costs: DELETE would leave every old row dead on disk (PGlite runs no autovacuum) and log each one, and the
+   * INSERT that follows would log every new row; after TRUNCATE, Postgres (wal_level=minimal) writes the new
+   * rows without logging them, as it writes a table created in the transaction. The rows deleted are counted
+   * first, so the result is DELETE's.
+   */
+  async #truncateInstead(executor: Executor, table: string, statement: Statement): Promise<StatementOutcome | undefined> {
+    try {
+      const [may] = (await executor.query<{ t: boolean }>("SELECT has_table_privilege($1, 'TRUNCATE') AS t", [table])).rows;
+      if (may?.t !== true) return undefined;
+      const [counted] = (await executor.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${quoteName(table)}`)).rows;
+      await executor.query(`TRUNCATE ${quoteName(table)}`);
+      return { rowsAffected: counted!.n };
+    } catch (e) {
+      throw statementError(e, statement.sql, statement.label);
+    }
+  }
+
   async #execute(
     executor: Executor,
     statement: Statement,
@@ -294,6 +316,11 @@ export class LocalWarehouse implements Warehouse {
         rejects.push({ ...record, rejects: e instanceof LoadError ? e.rejects : [], loaded: 0, files: 0, status: 'aborted', detail: [] });
         throw e;
       }
+    }
+    const emptied = inTransaction ? wholeTableDelete(statement.sql) : undefined;
+    if (emptied !== undefined) {
+      const truncated = await this.#truncateInstead(executor, emptied, statement);
+      if (truncated !== undefined) return truncated;
     }
     const { text, values } = bindParameters(translate(statement.sql), statement.params, statement.sql);
     try {
@@ -502,4 +529,11 @@ const NUMERIC_TYPES = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'nume
 function resultColumn(field: { name: string; dataTypeID: number }): ResultColumn {
   const type = TYPE_NAMES[field.dataTypeID] ?? `oid ${field.dataTypeID}`;
   return { name: field.name, type, numeric: NUMERIC_TYPES.has(type) };
+}
+
+/** The table of a `DELETE FROM t` that deletes every row (no WHERE, no USING), or undefined. */
+export function wholeTableDelete(sql: string): string | undefined {
+  const words = significant(tokenize(sql)).filter((t) => t.text !== ';');
+  if (words.length !== 3 || !isWord(words[0], 'DELETE') || !isWord(words[1], 'FROM') || words[2]!.kind !== 'word') return undefined;
+  return words[2]!.text.toLowerCase();
 }

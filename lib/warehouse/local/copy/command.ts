@@ -23,6 +23,8 @@ export interface CopyCommand {
   readonly emptyAsNull: boolean;
   readonly truncateColumns: boolean;
   readonly maxError: number;
+  /** `from` names a manifest listing the objects to load (MANIFEST), not a prefix. */
+  readonly manifest: boolean;
 }
 
 /** Options accepted because they do not change what is loaded (credentials, region, statistics). */
@@ -83,6 +85,7 @@ export function parseCopy(sql: string): CopyCommand {
   let emptyAsNull = false;
   let truncateColumns = false;
   let maxError = 0;
+  let manifest = false;
 
   while (i < tokens.length) {
     const t = take()!;
@@ -117,6 +120,7 @@ export function parseCopy(sql: string): CopyCommand {
     } else if (option === 'BLANKSASNULL') blanksAsNull = true;
     else if (option === 'EMPTYASNULL') emptyAsNull = true;
     else if (option === 'TRUNCATECOLUMNS') truncateColumns = true;
+    else if (option === 'MANIFEST') manifest = true;
     else if (option === 'MAXERROR') {
       skipAs();
       const n = take();
@@ -127,5 +131,5 @@ export function parseCopy(sql: string): CopyCommand {
     }
   }
   if (json === undefined) fail("only JSON loads are emulated: add FORMAT AS JSON 'auto' or a JSONPaths file");
-  return { table, columns, from, json: json!, timeFormat, dateFormat, blanksAsNull, emptyAsNull, truncateColumns, maxError };
+  return { table, columns, from, json: json!, timeFormat, dateFormat, blanksAsNull, emptyAsNull, truncateColumns, maxError, manifest };
 }

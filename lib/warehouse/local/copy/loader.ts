@@ -1,7 +1,7 @@
 /**
- * Emulates Redshift's `COPY … FORMAT AS JSON` over local folders: lists the objects under the S3 prefix,
- * reads their JSON records, maps fields to columns ('auto' by exact, case-sensitive name; 'auto ignorecase';
- * or a JSONPaths file by position), converts each value by Redshift's rules, and bulk-loads the rows
+ * Emulates Redshift's `COPY … FORMAT AS JSON` over local folders: lists the objects under the S3 prefix (or
+ * takes a manifest's entries, manifest.ts), reads their JSON records, maps fields to columns ('auto' by exact,
+ * case-sensitive name; 'auto ignorecase'; or a JSONPaths file by position), converts each value by Redshift's rules, and bulk-loads the rows
  * through Postgres's own COPY, in chunks, never row by row.
  *
  * Like Redshift's, the load is all or nothing: once MAXERROR n's count of rejects is reached, nothing is
@@ -25,6 +25,7 @@ import type { CopyCommand } from './command';
 import { type Chunk, type EncodeOutcome, type EncodeSettings, encodeChunks, type FieldMapping, isObject, type PathStep } from './encoder';
 import { rejectsThatFail } from '../../max-error';
 import type { WorkerData } from './worker';
+import { manifestObjects } from './manifest';
 import type { S3Mounts, S3Object } from './s3-mounts';
 
 /** What the loader needs from the database. */
@@ -74,7 +75,7 @@ export async function runCopy(command: CopyCommand, mounts: S3Mounts, target: Co
   for (const column of columns) converterFor(column, command); // a type or format that is not emulated fails now
   const mapping = fieldMapping(command, columns, mounts);
 
-  const objects = mounts.list(command.from);
+  const objects = command.manifest ? manifestObjects(command.from, mounts, command.table) : mounts.list(command.from);
   if (objects.length === 0) {
     const where = mounts.resolve(command.from).path;
     throw new LoadError(
