@@ -10,7 +10,7 @@
  */
 import type { Reader, SourceSettings } from '../config';
 import { ConfigError, SparkifyError } from '../errors';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Row, SqlParams, Statement, Warehouse } from '../warehouse/warehouse';
 import { daysBetween, parseDay } from './days';
 import { createMissingTables, type CatalogueReloadResult, type DayLoadResult, incrementalReadiness, loadDay, reloadCatalogue } from './incremental';
 import { assertHasDays, type LogListing } from './log-days';
@@ -112,8 +112,9 @@ export interface EtlRunOptions {
    */
   readonly readers?: readonly Reader[];
   /**
-   * Refuse to start while another run is loading the warehouse, unless its 'running' row is older than this
-   * many hours (run-ledger.ts). For Redshift; the local warehouse's folder lock already keeps runs apart.
+   * Refuse to start while another run is loading the warehouse, unless its heartbeat has stopped for this many
+   * hours (run-ledger.ts). For Redshift; the local warehouse's writer lock already keeps runs apart, and
+   * without this every 'running' row is taken for a killed run's.
    * @default no check
    */
   readonly staleAfterHours?: number;
@@ -122,7 +123,7 @@ export interface EtlRunOptions {
 export interface EtlRunSummary {
   readonly runId: string;
   readonly mode: RunMode;
-  readonly status: Exclude<RunStatus, 'running'>;
+  readonly status: Exclude<RunStatus, 'running' | 'killed'>;
   readonly full?: PipelineSummary;
   readonly catalogue?: CatalogueReloadResult;
   readonly days: readonly DayLoadResult[];
@@ -132,13 +133,13 @@ export interface EtlRunSummary {
 }
 
 /** Runs what the request asks and records it in etl_runs; a failure is recorded, then rethrown with where to resume. */
-export async function runEtl(warehouse: Warehouse, request: RunRequest, options: EtlRunOptions): Promise<EtlRunSummary> {
+export async function runEtl(target: Warehouse, request: RunRequest, options: EtlRunOptions): Promise<EtlRunSummary> {
   const progress = options.progress ?? silentProgress;
   const dated = request.mode === 'full' ? undefined : request;
   // Before the ledger's row or anything else: views over the tables a run replaces, or tables another
   // identity owns, would make it fail midway (publish.ts).
-  await assertReplaceable(warehouse);
-  const record = await RunRecord.start(warehouse, {
+  await assertReplaceable(target);
+  const record = await RunRecord.start(target, {
     mode: request.mode,
     firstDay: dated?.from,
     lastDay: dated?.to,
@@ -146,6 +147,11 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     runBy: options.runBy,
     staleAfterHours: options.staleAfterHours,
   });
+  if (record.closedRuns > 0) {
+    progress.warn(`closed ${record.closedRuns} run${record.closedRuns === 1 ? '' : 's'} in etl_runs whose process died before recording its end (now status killed)`);
+  }
+  const warehouse = beating(target, record);
+  const runId = record.runId;
   const rowsLoaded: Record<string, number> = {};
   const rowsRejected: Record<string, number> = {};
   const add = (into: Record<string, number>, rows: Readonly<Record<string, number>>) => {
@@ -156,7 +162,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
   let current: string | undefined;
   try {
     if (dated === undefined) {
-      const full = await runPipeline(warehouse, { sources: options.sources, fresh: options.fresh, progress, readers: options.readers, replaceableChecked: true });
+      const full = await runPipeline(warehouse, { sources: options.sources, fresh: options.fresh, progress, readers: options.readers, replaceableChecked: true, runId });
       for (const s of full.steps) if (s.step.startsWith('load ') && s.rows !== undefined) rowsLoaded[s.step.slice(5)] = s.rows;
       add(rowsLoaded, full.tables);
       reject(full.rejected);
@@ -176,13 +182,14 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     if (readiness.missing.length > 0) await createMissingTables(warehouse, readiness.missing);
     let catalogue: CatalogueReloadResult | undefined;
     if (dated.reloadCatalogue) {
-      catalogue = await reloadCatalogue(warehouse, { sources: options.sources, progress, readers: options.readers });
+      catalogue = await reloadCatalogue(warehouse, { sources: options.sources, progress, readers: options.readers, runId });
       add(rowsLoaded, catalogue.rows);
       reject(catalogue.rejected);
     }
     for (const [i, day] of plan.days.entries()) {
       current = day;
-      const result = await loadDay(warehouse, { sources: options.sources, day, progress });
+      await record.beat(true);
+      const result = await loadDay(warehouse, { sources: options.sources, day, progress, runId });
       published.push(result);
       add(rowsLoaded, result.rows);
       reject(result.rejected);
@@ -198,7 +205,10 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
       message: plan.missing.length > 0 ? `skipped (no log file): ${plan.missing.join(', ')}` : undefined,
     });
     return { runId: record.runId, mode: request.mode, status: 'succeeded', catalogue, days: published, skipped: plan.missing, rowsLoaded, rowsRejected };
-  } catch (e) {
+  } catch (caught) {
+    // A statement that failed because another run took the warehouse over (claim_check.sql) says so.
+    const interrupted = caught instanceof SparkifyError && caught.exitCode === 130;
+    const e = interrupted || (await record.holdsClaim().catch(() => true)) ? caught : await record.claimLost(caught);
     const status = e instanceof SparkifyError && e.exitCode === 130 ? 'interrupted' : 'failed';
     const message = failureMessage(e, dated, published, current);
     try {
@@ -218,4 +228,23 @@ function failureMessage(e: unknown, dated: Exclude<RunRequest, { mode: 'full' }>
   const done = published.length > 0 ? `Published before it: ${published.map((d) => d.day).join(', ')}. ` : '';
   const resume = dated.from === dated.to ? `--date ${current}` : `--from ${current} --to ${dated.to}`;
   return `${current} failed and was not published: ${reason} ${done}Resume with: npm run etl -- ${resume}`;
+}
+
+/**
+ * The warehouse as a run's steps use it: before each call, the run's heartbeat is renewed when one is due
+ * (RunRecord.beat), and the run stops if it no longer holds the warehouse.
+ */
+function beating(warehouse: Warehouse, record: RunRecord): Warehouse {
+  return {
+    description: warehouse.description,
+    async run(statements: readonly Statement[], options?: Parameters<Warehouse['run']>[1]) {
+      await record.beat();
+      return warehouse.run(statements, options);
+    },
+    async query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
+      await record.beat();
+      return warehouse.query<R>(sql, params);
+    },
+    close: () => warehouse.close(),
+  };
 }

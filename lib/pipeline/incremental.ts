@@ -18,7 +18,7 @@ import { loadDetail, type LoadRejectRow, loadStaging, warnLoad } from './load-st
 import { copyTemplateValues } from './pipeline';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
-import { existingTables } from './run-ledger';
+import { claimChecked, existingTables } from './run-ledger';
 import { publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, stagingTable, STAR_TABLES, STATE_TABLES, stateFile } from './tables';
@@ -30,6 +30,8 @@ export interface DayLoadOptions {
   readonly sources: SourceSettings;
   readonly day: string;
   readonly progress?: Progress;
+  /** The run (etl_runs) that must still hold the warehouse when it publishes (run-ledger.ts). @default no check */
+  readonly runId?: string;
 }
 
 export interface DayLoadResult {
@@ -190,11 +192,11 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
 
   await step(`${day}: publish the day`, () =>
     warehouse.run(
-      [
+      claimChecked(options.runId, [
         ...withParams('incremental/day_publish.sql', params, `publish ${day}`),
         ...(built.goneAgents > 0 ? withParams('incremental/day_forget_agents.sql', params, `publish ${day}`) : []),
         ...withParams('incremental/day_cleanup.sql', params, `publish ${day}`),
-      ],
+      ]),
       { transaction: true },
     ),
   );
@@ -231,7 +233,7 @@ export interface CatalogueReloadResult {
  */
 export async function reloadCatalogue(
   warehouse: Warehouse,
-  options: { readonly sources: SourceSettings; readonly progress?: Progress; readonly readers?: readonly Reader[] },
+  options: { readonly sources: SourceSettings; readonly progress?: Progress; readonly readers?: readonly Reader[]; readonly runId?: string },
 ): Promise<CatalogueReloadResult> {
   const progress = options.progress ?? silentProgress;
   const steps: StepResult[] = [];
@@ -293,6 +295,6 @@ export async function reloadCatalogue(
   checks.push(...results);
 
   // songs and artists are replaced, so their readers are granted SELECT again (publish.ts).
-  await step('catalogue: publish', () => warehouse.run(publishStatements(rebuilt, options.readers ?? [], 'publish the catalogue'), { transaction: true }));
+  await step('catalogue: publish', () => warehouse.run(claimChecked(options.runId, publishStatements(rebuilt, options.readers ?? [], 'publish the catalogue')), { transaction: true }));
   return { steps, checks, rejected: loaded.rejects, rows: { staging_songs: loaded.rows, ...built } };
 }

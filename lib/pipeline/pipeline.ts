@@ -14,6 +14,7 @@ import { type Progress, type StepResult, silentProgress, stepper } from './progr
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { loadDetail, loadStaging, type LoadRejectRow, warnLoad } from './load-staging';
 import { assertReplaceable, publishStatements } from './publish';
+import { claimChecked } from './run-ledger';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
@@ -33,6 +34,8 @@ export interface PipelineOptions {
   readonly readers?: readonly Reader[];
   /** The caller has already run assertReplaceable (lib/pipeline/publish.ts), before changing anything of its own. */
   readonly replaceableChecked?: boolean;
+  /** The run (etl_runs) that must still hold the warehouse when it publishes (run-ledger.ts). @default no check */
+  readonly runId?: string;
 }
 
 export interface PipelineSummary {
@@ -121,7 +124,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   warnAbout(starResults, progress);
 
   await step(PUBLISH_STEP, () =>
-    warehouse.run(publishStatements([...STAR_TABLES, ...STATE_TABLES], options.readers ?? [], 'publish star tables'), { transaction: true }),
+    warehouse.run(claimChecked(options.runId, publishStatements([...STAR_TABLES, ...STATE_TABLES], options.readers ?? [], 'publish star tables')), { transaction: true }),
   );
 
   return { steps, tables: built, checks, rejected, ms: Math.round(performance.now() - started) };
