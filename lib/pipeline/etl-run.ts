@@ -13,6 +13,7 @@ import { ConfigError, SparkifyError } from '../errors';
 import type { Row, SqlParams, Statement, Warehouse } from '../warehouse/warehouse';
 import { daysBetween, parseDay } from './days';
 import { createMissingTables, type CatalogueReloadResult, type DayLoadResult, incrementalReadiness, loadDay, reloadCatalogue } from './incremental';
+import { dropLeftoverBuilds } from './leftovers';
 import { assertHasDays, type LogListing } from './log-days';
 import { type PipelineSummary, runPipeline } from './pipeline';
 import { type Progress, silentProgress } from './progress';
@@ -148,7 +149,11 @@ export async function runEtl(target: Warehouse, request: RunRequest, options: Et
     staleAfterHours: options.staleAfterHours,
   });
   if (record.closedRuns > 0) {
-    progress.warn(`closed ${record.closedRuns} run${record.closedRuns === 1 ? '' : 's'} in etl_runs whose process died before recording its end (now status killed)`);
+    const dropped = await dropLeftoverBuilds(target);
+    progress.warn(
+      `closed ${record.closedRuns} run${record.closedRuns === 1 ? '' : 's'} in etl_runs whose process died before recording its end (now status killed)` +
+        `${dropped.length > 0 ? `, and dropped the build tables it left: ${dropped.join(', ')}` : ''}`,
+    );
   }
   const warehouse = beating(target, record);
   const runId = record.runId;
