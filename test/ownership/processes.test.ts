@@ -143,6 +143,25 @@ describe('interrupts at several points of a run', () => {
     expect(await lastRun(dataDir)).toEqual(['interrupted', 't', expect.stringMatching(new RegExp(`^Interrupted \\(${signal}\\)`))]);
   });
 
+  test('Ctrl-C during a long statement says at once it stops after it; a second quits at once (130), printing nothing; the next command recovers the folder', async () => {
+    const run = start('query.ts', ['--data-dir', dataDir, '--csv', "SELECT 'ready' AS state; SELECT COUNT(*) AS n FROM pg_attribute AS a CROSS JOIN pg_attribute AS b CROSS JOIN pg_attribute AS c"]);
+    // The first result printed, the second statement starts: it runs for minutes.
+    await new Promise<void>((resolve) => run.child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.child.kill('SIGINT');
+    await run.waitFor(/Interrupted \(SIGINT\): stopping after the statement running now\. Press Ctrl-C again to quit at once/);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a second press, not the first delivered twice
+    const second = performance.now();
+    run.child.kill('SIGINT');
+    const done = await run.exited;
+    expect(performance.now() - second).toBeLessThan(5000); // the statement alone runs for minutes
+    expect(done.code).toBe(130);
+    expect(done.stdout).toBe('state\r\nready\r\n'); // the long statement's result never printed
+    expect(done.stderr).toMatch(/Interrupted again \(SIGINT\): quitting now; the next command recovers the warehouse folder\.\n$/);
+    expect(readOwner(dataDir)?.pid).toBe(run.child.pid); // left as a kill leaves it
+    expect(await count(dataDir)).toBe(before);
+  });
+
   test('SIGINT once the tables are published: the run finishes (its ledger row too) and exits 0, saying so if the signal came in time', async () => {
     const run = start('etl.ts', ['--data-dir', dataDir, '--source', twoDays]);
     await run.waitFor(/✔ publish star tables/);
