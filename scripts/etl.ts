@@ -38,7 +38,7 @@ addWaitOptions(addRedshiftOptions(program))
   .option('--new', 'load every day whose log file is new or changed since it was loaded (loaded_files), oldest first, one transaction per day; on an empty warehouse, everything')
   .option('--full-refresh', 'rebuild everything from all the logs and the catalogue (what a run without date flags does)')
   .option('--fresh', 'drop the staging and unpublished build tables first (full runs; the published tables stay until the new ones replace them, and the etl_runs ledger is kept)')
-  .option('--stale-after <hours>', "Redshift: a run refuses to start while another is loading, unless that one's etl_runs row has said 'running' for this many hours (it was killed)", '6')
+  .option('--stale-after <hours>', "Redshift: a run refuses to start while another is loading, unless that one's heartbeat in etl_runs (renewed every minute or so while it works) has stopped for this many hours (it was killed)", '6')
   .option('--json', 'print a machine-readable summary on stdout')
   .option('--quiet', 'print no progress')
   .addHelpText(

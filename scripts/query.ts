@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { runCli, userPath } from '../lib/cli';
 import type { Flags } from '../lib/config';
 import { ConfigError } from '../lib/errors';
+import { checkpoint } from '../lib/interrupts';
 import { addWaitOptions, waitOptions } from '../lib/warehouse/local/cli';
 import { DEFAULT_TERMINAL_ROWS, printResult, type QueryOutput, readSqlSources, sqlArgumentsLast } from '../lib/query/query-tool';
 import { splitStatements } from '../lib/warehouse/sql-lexer';
@@ -52,6 +53,8 @@ void runCli(
       if (warehouse.execute === undefined) throw new ConfigError(`The ${warehouse.description} cannot run arbitrary statements.`);
       for (const sql of statements) {
         const result = await warehouse.execute(sql, { readOnly: flags.readOnly, maxRows: output.maxRows });
+        // A Ctrl-C while the statement ran (a local one runs to its end): its result is not printed.
+        await checkpoint('after the statement running then had ended (what it changed stays); its result was not printed');
         printResult(result, output, (text) => process.stdout.write(text));
       }
     } finally {

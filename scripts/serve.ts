@@ -7,7 +7,7 @@ import { ConfigError } from '../lib/errors';
 import { handleInterrupts, onInterrupt } from '../lib/interrupts';
 import { DEFAULT_PORT, PostgresServer } from '../lib/postgres-endpoint/server';
 import { addWaitOptions, waitOptions } from '../lib/warehouse/local/cli';
-import { acquire, assertWarehouseFolder, openDatabase } from '../lib/warehouse/local/data-folder';
+import { acquire, assertWarehouseFolder, openDatabase, recoverAfter } from '../lib/warehouse/local/data-folder';
 
 const HOST = '127.0.0.1';
 
@@ -49,6 +49,7 @@ void runCli(program, async () => {
   }
   const { lock } = ownership;
   const db = await openDatabase(dataDir);
+  if (lock.tookOverFrom !== undefined) await recoverAfter(lock.tookOverFrom, db, dataDir, (line) => process.stderr.write(`${line}\n`));
   let server: PostgresServer;
   try {
     server = await PostgresServer.start({

@@ -54,8 +54,14 @@ export interface DataApiFaults {
   readonly activeStatementsExceeded?: number;
   /** Hold every statement this long in STARTED before it runs: a slow statement. */
   readonly statementDelayMs?: number;
-  /** Fail every statement whose SQL matches, with `error` as Redshift's error text. */
-  readonly fail?: { readonly match: RegExp; readonly error?: string };
+  /**
+   * Fail every statement whose SQL matches (or only the first `times` of them), with `error` as Redshift's
+   * error text; its request (a whole batch) is rolled back. With a concurrent transaction's error — Redshift's
+   * "ERROR: 1023 DETAIL: Serializable isolation violation on table - …" (SERIALIZABLE_VIOLATION) or "ERROR:
+   * deadlock detected …" (DEADLOCK) — it plays a load that meets another transaction, which the warehouse
+   * retries.
+   */
+  readonly fail?: { readonly match: RegExp; readonly error?: string; readonly times?: number };
 }
 
 export interface DataApiEndpointOptions {
@@ -101,6 +107,14 @@ export interface DataApiEndpointOptions {
    */
   readonly s3?: LocalS3Options;
 }
+
+/** Redshift's error 1023, as the service reports it (the table id, transaction ids and pid vary). */
+export const SERIALIZABLE_VIOLATION =
+  'ERROR: 1023 DETAIL: Serializable isolation violation on table - 105981, transactions forming the cycle are: 3427218, 3427204 (pid:1073946948)';
+/** A deadlock, as Postgres and Redshift report it. */
+export const DEADLOCK =
+  'ERROR: deadlock detected DETAIL: Process 26723 waits for AccessExclusiveLock on relation 148718 of database 108193; blocked by process 26630. ' +
+  'Process 26630 waits for AccessShareLock on relation 148717 of database 108193; blocked by process 26723.';
 
 const TARGET_PREFIX = 'RedshiftData.';
 const SERVERLESS_PREFIX = 'RedshiftServerless.';

@@ -68,7 +68,7 @@ export interface RunFaults {
   readonly maxResultBytes?: number;
   readonly coldStart?: { readonly statements: number; readonly error?: string };
   readonly statementDelayMs?: number;
-  readonly fail?: { readonly match: RegExp; readonly error?: string };
+  readonly fail?: { readonly match: RegExp; readonly error?: string; readonly times?: number };
 }
 
 /**
@@ -100,6 +100,7 @@ export class StatementRunner {
   readonly #queue: StatementRecord[] = [];
   #running: Promise<void> | undefined;
   #coldStartFailures = 0;
+  #injectedFailures = 0;
 
   /** @param database the one database the local warehouse plays */
   constructor(warehouse: LocalWarehouse, database: string, faults: RunFaults = {}) {
@@ -219,7 +220,10 @@ export class StatementRunner {
             if (this.#faults.statementDelayMs) await delay(this.#faults.statementDelayMs, undefined, { signal }).catch(() => {});
             if (signal.aborted) throw new Cancelled();
             const fail = this.#faults.fail;
-            if (fail !== undefined && fail.match.test(sub.sql)) throw new InjectedFailure(fail.error ?? 'ERROR: injected failure (local endpoint fault)');
+            if (fail !== undefined && fail.match.test(sub.sql) && this.#injectedFailures < (fail.times ?? Number.POSITIVE_INFINITY)) {
+              this.#injectedFailures++;
+              throw new InjectedFailure(fail.error ?? 'ERROR: injected failure (local endpoint fault)');
+            }
           },
           finished: (i, outcome) => {
             // The statement ran, but its transaction has not committed yet: a cancel still rolls it back.

@@ -16,10 +16,11 @@
  */
 import type { Reader, SourceSettings } from '../config';
 import { ConfigError, SparkifyError } from '../errors';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Row, SqlParams, Statement, Warehouse } from '../warehouse/warehouse';
 import { daysBetween, parseDay } from './days';
 import { createMissingTables, type CatalogueReloadResult, type DayLoadResult, incrementalReadiness, loadDay, reloadCatalogue } from './incremental';
 import { RunBudget } from './budget';
+import { dropLeftoverBuilds } from './leftovers';
 import { type FilesLoaded, recordedFiles } from './loaded-files';
 import { assertHasDays, type DatedFile, filesOfDay, type LogListing, logDays } from './log-days';
 import { newDays } from './new-days';
@@ -146,8 +147,9 @@ export interface EtlRunOptions {
    */
   readonly readers?: readonly Reader[];
   /**
-   * Refuse to start while another run is loading the warehouse, unless its 'running' row is older than this
-   * many hours (run-ledger.ts). For Redshift; the local warehouse's folder lock already keeps runs apart.
+   * Refuse to start while another run is loading the warehouse, unless its heartbeat has stopped for this many
+   * hours (run-ledger.ts). For Redshift; the local warehouse's writer lock already keeps runs apart, and
+   * without this every 'running' row is taken for a killed run's.
    * @default no check
    */
   readonly staleAfterHours?: number;
@@ -176,7 +178,7 @@ export interface EtlRunOptions {
 export interface EtlRunSummary {
   readonly runId: string;
   readonly mode: RunMode;
-  readonly status: Exclude<RunStatus, 'running'>;
+  readonly status: Exclude<RunStatus, 'running' | 'killed'>;
   readonly full?: PipelineSummary;
   readonly catalogue?: CatalogueReloadResult;
   readonly days: readonly DayLoadResult[];
@@ -201,13 +203,13 @@ export interface EtlRunSummary {
 }
 
 /** Runs what the request asks and records it in etl_runs; a failure is recorded, then rethrown with where to resume. */
-export async function runEtl(warehouse: Warehouse, request: RunRequest, options: EtlRunOptions): Promise<EtlRunSummary> {
+export async function runEtl(target: Warehouse, request: RunRequest, options: EtlRunOptions): Promise<EtlRunSummary> {
   const progress = options.progress ?? silentProgress;
   const dated = request.mode === 'day' || request.mode === 'range' ? request : undefined;
   // Before the ledger's row or anything else: tables another identity owns, or rows it may not change, would
   // fail the run after its loads (publish.ts).
-  await assertCanPublish(warehouse, options.readers);
-  const record = await RunRecord.start(warehouse, {
+  await assertCanPublish(target, options.readers);
+  const record = await RunRecord.start(target, {
     mode: request.mode,
     firstDay: dated?.from,
     lastDay: dated?.to,
@@ -215,6 +217,15 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     runBy: options.runBy,
     staleAfterHours: options.staleAfterHours,
   });
+  if (record.closedRuns > 0) {
+    const dropped = await dropLeftoverBuilds(target);
+    progress.warn(
+      `closed ${record.closedRuns} run${record.closedRuns === 1 ? '' : 's'} in etl_runs whose process died before recording its end (now status killed)` +
+        `${dropped.length > 0 ? `, and dropped the build tables it left: ${dropped.join(', ')}` : ''}`,
+    );
+  }
+  const warehouse = beating(target, record);
+  const runId = record.runId;
   const rowsLoaded: Record<string, number> = {};
   const rowsRejected: Record<string, number> = {};
   const add = (into: Record<string, number>, rows: Readonly<Record<string, number>>) => {
@@ -233,7 +244,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     return { runId: record.runId, mode: request.mode, status, days: published, skipped: [], ...extra, published: days, rowsLoaded, rowsRejected };
   };
   const fullLoad = async (files: FilesLoaded | undefined) => {
-    const full = await runPipeline(warehouse, { sources: options.sources, fresh: options.fresh, progress, readers: options.readers, replaceableChecked: true, files });
+    const full = await runPipeline(warehouse, { sources: options.sources, fresh: options.fresh, progress, readers: options.readers, replaceableChecked: true, files, runId });
     for (const s of full.steps) if (s.step.startsWith('load ') && s.rows !== undefined) rowsLoaded[s.step.slice(5)] = s.rows;
     add(rowsLoaded, full.tables);
     reject(full.rejected);
@@ -279,7 +290,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     if (grants.length > 0) await warehouse.run(grants, { transaction: true });
     let catalogue: CatalogueReloadResult | undefined;
     if (reloading) {
-      catalogue = await reloadCatalogue(warehouse, { sources: options.sources, progress, readers: options.readers });
+      catalogue = await reloadCatalogue(warehouse, { sources: options.sources, progress, readers: options.readers, runId });
       add(rowsLoaded, catalogue.rows);
       reject(catalogue.rejected);
     }
@@ -291,8 +302,9 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
         return await end(published.length > 0 ? 'succeeded' : 'failed', { catalogue, remaining, stopped: 'budget', reason, message: reason });
       }
       current = day;
+      await record.beat(true);
       const files = plan.files === undefined ? undefined : { runId: record.runId, files: filesOfDay(plan.files, day) };
-      const result = await loadDay(warehouse, { sources: options.sources, day, progress, files });
+      const result = await loadDay(warehouse, { sources: options.sources, day, progress, files, runId });
       budget?.timedDay(result.ms);
       published.push(result);
       add(rowsLoaded, result.rows);
@@ -302,7 +314,10 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     current = undefined;
     const message = plan.missing.length > 0 ? `skipped (no log file): ${plan.missing.join(', ')}` : undefined;
     return await end('succeeded', { catalogue, skipped: plan.missing, remaining: [], message });
-  } catch (e) {
+  } catch (caught) {
+    // A statement that failed because another run took the warehouse over (claim_check.sql) says so.
+    const interrupted = caught instanceof SparkifyError && caught.exitCode === 130;
+    const e = interrupted || (await record.holdsClaim().catch(() => true)) ? caught : await record.claimLost(caught);
     const status = e instanceof SparkifyError && e.exitCode === 130 ? 'interrupted' : 'failed';
     const resumeArgs = options.resumeArgs ?? [];
     const message = request.mode === 'new' ? newRunFailure(e, published, current, resumeArgs) : failureMessage(e, dated, published, current, resumeArgs);
@@ -395,4 +410,23 @@ function failureMessage(e: unknown, dated: DatedRequest | undefined, published: 
   if (dated === undefined || current === undefined) return reason;
   const done = published.length > 0 ? `Published before it: ${published.map((d) => d.day).join(', ')}. ` : '';
   return `${current} failed and was not published: ${reason} ${done}Resume with: ${resumeCommand(current, dated.to, resumeArgs)}`;
+}
+
+/**
+ * The warehouse as a run's steps use it: before each call, the run's heartbeat is renewed when one is due
+ * (RunRecord.beat), and the run stops if it no longer holds the warehouse.
+ */
+function beating(warehouse: Warehouse, record: RunRecord): Warehouse {
+  return {
+    description: warehouse.description,
+    async run(statements: readonly Statement[], options?: Parameters<Warehouse['run']>[1]) {
+      await record.beat();
+      return warehouse.run(statements, options);
+    },
+    async query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
+      await record.beat();
+      return warehouse.query<R>(sql, params);
+    },
+    close: () => warehouse.close(),
+  };
 }

@@ -19,8 +19,8 @@ import { buildLoadedFiles, type FilesLoaded, runBuildLoadedFiles } from './loade
 import { copyTemplateValues } from './pipeline';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
-import { existingTables } from './run-ledger';
 import { buildDrops, publishStatements, readerGrants } from './publish';
+import { claimChecked, existingTables } from './run-ledger';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, stagingTable, STAR_TABLES, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
@@ -36,6 +36,8 @@ export interface DayLoadOptions {
    * @default unknown: the day's record is removed, so --new loads the day again
    */
   readonly files?: FilesLoaded;
+  /** The run (etl_runs) that must still hold the warehouse when it publishes (run-ledger.ts). @default no check */
+  readonly runId?: string;
 }
 
 export interface DayLoadResult {
@@ -212,7 +214,7 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
   );
   checks.push(...dayChecks);
 
-  await step(`${day}: publish the day`, () => warehouse.run(dayPublishStatements(day, built.goneAgents > 0), { transaction: true }));
+  await step(`${day}: publish the day`, () => warehouse.run(claimChecked(options.runId, dayPublishStatements(day, built.goneAgents > 0)), { transaction: true }));
 
   const rejected = loaded.rejects;
   return {
@@ -246,7 +248,7 @@ export interface CatalogueReloadResult {
  */
 export async function reloadCatalogue(
   warehouse: Warehouse,
-  options: { readonly sources: SourceSettings; readonly progress?: Progress; readonly readers?: readonly Reader[] },
+  options: { readonly sources: SourceSettings; readonly progress?: Progress; readonly readers?: readonly Reader[]; readonly runId?: string },
 ): Promise<CatalogueReloadResult> {
   const progress = options.progress ?? silentProgress;
   const steps: StepResult[] = [];
@@ -314,7 +316,7 @@ export async function reloadCatalogue(
 
   // The same publish as a full run's (publish.ts): rows replaced, the readers granted, the builds dropped after.
   await step('catalogue: publish', async () =>
-    warehouse.run(await publishStatements(warehouse, rebuilt, options.readers ?? [], 'publish the catalogue'), { transaction: true }),
+    warehouse.run(claimChecked(options.runId, await publishStatements(warehouse, rebuilt, options.readers ?? [], 'publish the catalogue')), { transaction: true }),
   );
   await step('catalogue: drop build tables', () => warehouse.run(buildDrops(rebuilt), { transaction: true }));
   return { steps, checks, rejected: loaded.rejects, rows: { staging_songs: loaded.rows, ...built } };

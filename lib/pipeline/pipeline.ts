@@ -16,6 +16,7 @@ import { assertPassed, type CheckResult, runChecks, type TableTests } from './qu
 import { loadDetail, loadStaging, type LoadRejectRow, warnLoad } from './load-staging';
 import { buildLoadedFiles, type FilesLoaded, LOADED_FILES, runBuildLoadedFiles } from './loaded-files';
 import { assertCanPublish, buildDrops, publishStatements } from './publish';
+import { claimChecked } from './run-ledger';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable, STATE_TABLES, stateFile } from './tables';
 import { loadUserAgents } from './user-agents';
@@ -41,6 +42,8 @@ export interface PipelineOptions {
    * @default unknown: loaded_files is emptied, so --new loads every day once more
    */
   readonly files?: FilesLoaded;
+  /** The run (etl_runs) that must still hold the warehouse when it publishes (run-ledger.ts). @default no check */
+  readonly runId?: string;
 }
 
 export interface PipelineSummary {
@@ -133,7 +136,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   // loaded_files is published with the tables it describes, so the two never disagree.
   const published = [...STAR_TABLES, ...STATE_TABLES, LOADED_FILES];
   await step(PUBLISH_STEP, async () =>
-    warehouse.run(await publishStatements(warehouse, published, options.readers ?? [], PUBLISH_STEP), { transaction: true }),
+    warehouse.run(claimChecked(options.runId, await publishStatements(warehouse, published, options.readers ?? [], PUBLISH_STEP)), { transaction: true }),
   );
   await step('drop build tables', () => warehouse.run(buildDrops(published), { transaction: true }));
 

@@ -17,8 +17,14 @@ export interface LoadedDay {
   readonly loaded_at: string;
 }
 
+/** A run as the status reports it: rows per table as objects (etl_runs keeps them as JSON text). */
+export interface StatusRun extends Omit<LedgerRow, 'rows_loaded' | 'rows_rejected'> {
+  readonly rows_loaded: Readonly<Record<string, number>> | null;
+  readonly rows_rejected: Readonly<Record<string, number>> | null;
+}
+
 export interface WarehouseStatus {
-  readonly runs: readonly LedgerRow[];
+  readonly runs: readonly StatusRun[];
   readonly days: readonly LoadedDay[];
   /** Runs of missing days between the first and the last day loaded, as [first, last]. */
   readonly gaps: readonly (readonly [string, string])[];
@@ -61,7 +67,8 @@ export async function warehouseStatus(warehouse: Warehouse, runs = 10): Promise<
         'SELECT day, uri, size, version, run_id, loaded_at FROM loaded_files ORDER BY loaded_at DESC, day DESC, uri',
       )).map((r) => ({ day: r.day === null ? null : String(r.day), uri: String(r.uri), size: Number(r.size), version: String(r.version), run_id: String(r.run_id), loaded_at: String(r.loaded_at) }))
     : [];
-  return { runs: await lastRuns(warehouse, runs), days, gaps: gaps(days.map((d) => d.day)), tables: Object.fromEntries(names.map((t) => [t, tables[t] ?? 0])), files };
+  const ledger = (await lastRuns(warehouse, runs)).map((r) => ({ ...r, rows_loaded: parsed(r.rows_loaded), rows_rejected: parsed(r.rows_rejected) }));
+  return { runs: ledger, days, gaps: gaps(days.map((d) => d.day)), tables: Object.fromEntries(names.map((t) => [t, tables[t] ?? 0])), files };
 }
 
 /** Days as compact spans: 2018-11-01…2018-11-04, 2018-11-06. */
@@ -100,7 +107,7 @@ export function formatStatus(status: WarehouseStatus): string {
             seconds: r.ended_at === null ? '' : ((Date.parse(`${r.ended_at}Z`) - Date.parse(`${r.started_at}Z`)) / 1000).toFixed(1),
             events: rowsOf(r.rows_loaded, 'staging_events'),
             plays: rowsOf(r.rows_loaded, 'songplays'),
-            rejected: Object.values(parsed(r.rows_rejected)).reduce((a, b) => a + b, 0),
+            rejected: Object.values(r.rows_rejected ?? {}).reduce((a, b) => a + b, 0),
             by: r.run_by,
             message: (r.message ?? '').length > 60 ? `${r.message!.slice(0, 59)}…` : (r.message ?? ''),
           })),
@@ -124,17 +131,17 @@ function formatFiles(status: WarehouseStatus): string {
   return `${head}\n${formatWithNumbers(['bytes'], rows)}`;
 }
 
-/** The rows per table a ledger row holds (JSON), or none. */
-function parsed(json: string | null): Record<string, number> {
+/** The rows per table a ledger row holds (JSON text), or null when it holds none or cannot be read. */
+function parsed(json: string | null): Record<string, number> | null {
   try {
-    return json === null ? {} : (JSON.parse(json) as Record<string, number>);
+    return json === null ? null : (JSON.parse(json) as Record<string, number>);
   } catch {
-    return {};
+    return null;
   }
 }
 
-function rowsOf(json: string | null, table: string): string {
-  const n = parsed(json)[table];
+function rowsOf(rows: Readonly<Record<string, number>> | null, table: string): string {
+  const n = rows?.[table];
   return n === undefined ? '' : n.toLocaleString('en-US');
 }
 

@@ -9,16 +9,17 @@ import { dirname, join, resolve } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_SOURCES } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { ConfigError, SparkifyError } from '../../lib/errors';
 import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { parseRunRequest, planDays, runEtl } from '../../lib/pipeline/etl-run';
 import { localLogDays } from '../../lib/pipeline/local-files';
 import { s3LogDays } from '../../lib/pipeline/log-days';
 import { s3Files } from '../../lib/pipeline/source-files';
-import { RunInProgressError } from '../../lib/pipeline/run-ledger';
+import { ClaimLostError, RunInProgressError } from '../../lib/pipeline/run-ledger';
 import { formatStatus, warehouseStatus } from '../../lib/pipeline/warehouse-status';
 import { RedshiftDataApiWarehouse } from '../../lib/warehouse/redshift/redshift-warehouse';
+import type { Warehouse } from '../../lib/warehouse/warehouse';
 import { startLocalEndpoint, type LocalEndpoint } from '../data-api/local-endpoint';
 import { openTestWarehouse } from '../helpers/local-warehouse';
 import { shuffled, starSnapshot } from '../helpers/star-snapshot';
@@ -78,26 +79,37 @@ describe('through the local Data API endpoint', () => {
     expect(text).toMatch(new RegExp(`^ songplays\\s+│ +${Number(plays!.n).toLocaleString('en-US')}$`, 'm'));
   });
 
-  test('a run refuses to start while another is loading (its recent running row), not once that row is stale; two started together: one loads', async () => {
+  test('a run is refused while another run\'s heartbeat is fresh (however long ago it started), takes over once it has stopped; two started together: one loads', async () => {
     const [d] = (await localLogDays({ 'udacity-dend': source })(DEFAULT_SOURCES.eventsUri)).days;
     const guarded = { ...options, staleAfterHours: 6 };
     const before = await starSnapshot(redshift);
-    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
-    const other = { mode: 'day', started_at: hoursAgo(1), target: 'redshift sparkify/dev', run_by: 'ops@batch as etl' };
-    await redshift.run([{ sql: "INSERT INTO etl_runs (run_id, mode, started_at, status, target, run_by) VALUES ('other-run', :mode, CAST(:started_at AS TIMESTAMP), 'running', :target, :run_by)", params: other }]);
+    // A long backfill: started ten hours ago by the client's clock, its heartbeat renewed just now by the warehouse's.
+    const tenHoursAgo = new Date(Date.now() - 10 * 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
+    const other = { mode: 'range', started_at: tenHoursAgo, target: 'redshift sparkify/dev', run_by: 'ops@batch as etl' };
+    await redshift.run([
+      {
+        sql: "INSERT INTO etl_runs (run_id, mode, started_at, heartbeat_at, status, target, run_by) VALUES ('other-run', :mode, CAST(:started_at AS TIMESTAMP), GETDATE(), 'running', :target, :run_by)",
+        params: other,
+      },
+    ]);
     const runsBefore = (await redshift.query('SELECT run_id FROM etl_runs')).length;
     const error = await runEtl(redshift, { mode: 'day', from: d!, to: d!, strict: false, reloadCatalogue: false }, guarded).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunInProgressError);
     expect((error as RunInProgressError).exitCode).toBe(1);
-    expect((error as Error).message).toMatch(/^Not started: run other-run \(day, started .* UTC by ops@batch as etl\) is loading this warehouse/);
-    expect((error as Error).message).toContain("WHERE run_id = 'other-run'");
+    expect((error as Error).message).toMatch(
+      /^Not started: run other-run \(range, started .* UTC by ops@batch as etl; its last heartbeat was \d+ s ago by the warehouse's clock\) holds this warehouse/,
+    );
     expect((await redshift.query('SELECT run_id FROM etl_runs')).length).toBe(runsBefore); // no row of its own
-    // Once the other run's row is older than the stale-after hours, it no longer blocks.
-    await redshift.run([{ sql: 'UPDATE etl_runs SET started_at = CAST(:at AS TIMESTAMP) WHERE run_id = :id', params: { at: hoursAgo(7), id: 'other-run' } }]);
+    // Its heartbeat stops: seven hours later by the warehouse's clock, it no longer holds the warehouse.
+    await redshift.run([{ sql: "UPDATE etl_runs SET heartbeat_at = DATEADD(hour, -7, GETDATE()) WHERE run_id = 'other-run'" }]);
     const both = await Promise.allSettled([1, 2].map(() => runEtl(redshift, { mode: 'day', from: d!, to: d!, strict: false, reloadCatalogue: false }, guarded)));
     expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(RunInProgressError);
     expect(await starSnapshot(redshift)).toEqual(before);
+    const [closed] = await redshift.query<{ status: string; ended: boolean; message: string }>(
+      "SELECT status, ended_at IS NOT NULL AS ended, message FROM etl_runs WHERE run_id = 'other-run'",
+    );
+    expect(closed).toEqual({ status: 'killed', ended: true, message: expect.stringMatching(/^killed: no heartbeat since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; noticed by run [0-9a-f-]{36}$/) });
     await redshift.run([{ sql: "DELETE FROM etl_runs WHERE run_id = 'other-run'" }]);
   });
 
@@ -125,6 +137,30 @@ describe('through the local Data API endpoint', () => {
         else process.env[name] = value;
       }
     }
+  });
+
+  test('a run that lost the warehouse to another (its row closed as killed) is stopped by the claim check inside its publishing transaction', async () => {
+    const [d] = (await localLogDays({ 'udacity-dend': source })(DEFAULT_SOURCES.eventsUri)).days;
+    const before = await starSnapshot(redshift);
+    // The warehouse as the run sees it, and another run taking it over just before the publish begins.
+    const takenOver: Warehouse = {
+      description: redshift.description,
+      run: async (statements, runOptions) => {
+        if (statements[0]?.label === 'check this run still holds the warehouse') {
+          await redshift.run([{ sql: "UPDATE etl_runs SET status = 'killed', message = 'killed: taken over (test)' WHERE status = 'running'" }]);
+        }
+        return redshift.run(statements, runOptions);
+      },
+      query: (sql, params) => redshift.query(sql, params),
+      close: async () => {},
+    };
+    const error = await runEtl(takenOver, { mode: 'day', from: d!, to: d!, strict: false, reloadCatalogue: false }, { ...options, staleAfterHours: 6 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SparkifyError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^${d} failed and was not published: Stopped: run [0-9a-f-]{36} no longer holds the warehouse — its etl_runs row says killed \\(killed: taken over \\(test\\)\\)\\. .* Resume with: npm run etl -- --date ${d}$`),
+    );
+    expect((error as Error).cause).toBeInstanceOf(ClaimLostError);
+    expect(await starSnapshot(redshift)).toEqual(before);
   });
 });
 

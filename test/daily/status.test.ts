@@ -85,7 +85,7 @@ describe('a warehouse with a history', () => {
     const run = status('--data-dir', dataDir, '--json', '--runs', '2');
     expect(run.status).toBe(0);
     const json = JSON.parse(run.stdout) as Record<string, unknown> & {
-      runs: { mode: string; status: string; first_day: string; days: string | null; ended_at: string | null }[];
+      runs: { mode: string; status: string; first_day: string; days: string | null; ended_at: string | null; rows_loaded: unknown; rows_rejected: unknown }[];
       days: { day: string; events: number; songplays: number; loaded_at: string }[];
       tables: Record<string, number>;
     };
@@ -96,6 +96,9 @@ describe('a warehouse with a history', () => {
       ['day', 'failed', days[2], null],
     ]);
     expect(json.runs.every((r) => r.ended_at !== null)).toBe(true);
+    // Rows per table as objects, not the JSON text etl_runs keeps.
+    expect(json.runs[0]!.rows_loaded).toEqual(expect.objectContaining({ staging_events: json.days.find((d) => d.day === days[2])!.events }));
+    expect(json.runs[0]!.rows_rejected).toEqual({});
     expect(json.days.map((d) => d.day)).toEqual(days);
     expect(json.days.reduce((a, d) => a + d.songplays, 0)).toBe(counts['songplays']);
     const gap = new Date(Date.parse(`${days[1]}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);

@@ -8,7 +8,7 @@ import { DEFAULT_SOURCES } from '../../lib/config';
 import { SparkifyError, StatementError } from '../../lib/errors';
 import { runPipeline } from '../../lib/pipeline/pipeline';
 import { STAR_TABLES, STATE_TABLES } from '../../lib/pipeline/tables';
-import { DataApiEndpoint, type DataApiFaults } from '../../lib/data-api-endpoint/endpoint';
+import { DataApiEndpoint, type DataApiFaults, DEADLOCK, SERIALIZABLE_VIOLATION } from '../../lib/data-api-endpoint/endpoint';
 import { RedshiftDataApiWarehouse, type RedshiftDataApiWarehouseOptions } from '../../lib/warehouse/redshift/redshift-warehouse';
 import type { Warehouse } from '../../lib/warehouse/warehouse';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
@@ -85,6 +85,43 @@ describe('on a warehouse holding a published star schema', () => {
       );
     });
     expect(await starTables(db.warehouse)).toEqual(published);
+  });
+
+  /** A transaction written to be run again whole, as every batch of the pipeline is. */
+  const probe = [
+    { sql: 'DROP TABLE IF EXISTS conflict_probe', label: 'rebuild conflict_probe' },
+    { sql: 'CREATE TABLE conflict_probe (n INT)', label: 'rebuild conflict_probe' },
+    { sql: 'INSERT INTO conflict_probe SELECT COUNT(*) FROM songs', label: 'rebuild conflict_probe' },
+  ];
+
+  test('a transaction aborted by a concurrent one (error 1023) is run again whole, with a line saying so, and succeeds', async () => {
+    await withEndpoint({ fail: { match: /^INSERT INTO conflict_probe/, error: SERIALIZABLE_VIOLATION, times: 2 } }, async (local) => {
+      const progress: string[] = [];
+      const warehouse = redshiftOn(local, { conflictRetry: { firstWaitMs: 5, capMs: 10 }, onProgress: (line) => progress.push(line) });
+      await warehouse.run(probe, { transaction: true });
+      expect(await warehouse.query('SELECT n FROM conflict_probe')).toEqual([{ n: 71 }]);
+      expect(progress).toEqual([
+        expect.stringMatching(
+          /^rebuild conflict_probe was aborted by a concurrent transaction \(ERROR: 1023 DETAIL: Serializable isolation violation on table - 105981, .*\); nothing of it took effect\. Running it again in 0\.01 s \(retry 1 of 4\)$/,
+        ),
+        expect.stringMatching(/\(retry 2 of 4\)$/),
+      ]);
+    });
+    await db.warehouse.run([{ sql: 'DROP TABLE conflict_probe' }]);
+  });
+
+  test('a transaction that keeps meeting a deadlock fails after the last retry with the service\'s words and what to do', async () => {
+    await withEndpoint({ fail: { match: /^INSERT INTO conflict_probe/, error: DEADLOCK } }, async (local) => {
+      const progress: string[] = [];
+      const warehouse = redshiftOn(local, { conflictRetry: { attempts: 3, firstWaitMs: 5, capMs: 10 }, onProgress: (line) => progress.push(line) });
+      const error: StatementError = await warehouse.run(probe, { transaction: true }).catch((e) => e);
+      expect(error).toBeInstanceOf(StatementError);
+      expect(error.message).toMatch(
+        /^rebuild conflict_probe failed on Redshift at statement 3 of 3: ERROR: deadlock detected DETAIL: Process 26723 waits .*The batch ran as one transaction, so none of it took effect\. It was run 3 times, and each time a concurrent transaction aborted it .* svv_transactions .* then run again\./,
+      );
+      expect(progress).toHaveLength(2);
+    });
+    expect(await db.warehouse.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'conflict_probe'")).toEqual([{ n: 0 }]);
   });
 
   test('a result larger than the Data API returns fails with a message that says so', async () => {

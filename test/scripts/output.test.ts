@@ -16,7 +16,8 @@ test('row counts are grouped in thousands, in the table and in the line of a pub
 test('npm run status right-aligns its counts and groups them in thousands', () => {
   const run = {
     run_id: 'r1', mode: 'full' as const, first_day: null, last_day: null, days: null, started_at: '2024-01-01 10:00:00', ended_at: '2024-01-01 10:00:12.5',
-    status: 'succeeded' as const, rows_loaded: JSON.stringify({ staging_events: 8056, songplays: 6820 }), rows_rejected: '{}', target: 'local', run_by: 'me', message: null,
+    status: 'succeeded' as const, rows_loaded: { staging_events: 8056, songplays: 6820 }, rows_rejected: {}, target: 'local', run_by: 'me', message: null,
+    heartbeat_at: '2024-01-01 10:00:12.5',
   };
   const text = formatStatus({ runs: [run], days: [], gaps: [], files: [], tables: { songplays: 6820, songs: 71, etl_runs: 1 } });
   expect(text).toContain(' songplays │ 6,820\n songs     │    71\n etl_runs  │     1');

@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../../config';
 import { ConfigError, SparkifyError } from '../../errors';
 import { type FolderLock, LOCK_FILE, type LockOwner, tryLock, WRITER_LOCK_FILE } from './folder-lock';
 import { onInterrupt, throwIfInterrupted } from '../../interrupts';
+import { removeOrphanFiles } from './orphan-files';
 import { loadPglite, type PGlite, type PgliteModule } from './pglite';
 
 /** Written into a folder when it becomes a local warehouse: what tells it apart from a folder of the user's. */
@@ -189,6 +190,19 @@ export async function openDatabase(dataDir: string, template?: string, onProgres
       { cause: e },
     );
   }
+}
+
+/**
+ * After taking the folder over from an owner that died holding it: Postgres has replayed its log when the
+ * database opened, and the files of the transaction the owner was in are removed (orphan-files.ts). Its
+ * ledger row and build tables are closed and dropped by the next ETL run (lib/pipeline/run-ledger.ts).
+ */
+export async function recoverAfter(dead: LockOwner, db: PGlite, dataDir: string, onProgress?: (line: string) => void): Promise<void> {
+  const freed = await removeOrphanFiles(db, dataDir);
+  onProgress?.(
+    `${dead.command} (pid ${dead.pid}) ended without closing the local warehouse (killed, or quit at a second Ctrl-C); ` +
+      `the folder is recovered${freed > 0 ? `, and ${(freed / 1048576).toFixed(1)} MB its unfinished transaction had written were freed` : ''}.`,
+  );
 }
 
 /** The template, made now if it is not there yet; undefined if it cannot be made (then initdb runs). */

@@ -40,6 +40,11 @@ export interface LockOwner {
 
 export interface FolderLock {
   readonly owner: LockOwner;
+  /**
+   * The owner before this one, when it died holding the lock (SIGKILL, a crash, a second Ctrl-C): what it
+   * was doing may have left debris in the folder (data-folder.ts removes it).
+   */
+  readonly tookOverFrom?: LockOwner;
   /** Records where the owner serves the warehouse (atomically: readers see the old or the new content). */
   announceServing(host: string, port: number): void;
   /** Removes the lock if it is still this one's. Safe to call twice. */
@@ -56,13 +61,15 @@ let exitHookInstalled = false;
 /** Takes the lock `file` in `dataDir` (which must exist) if it is free or its holder died; never waits. */
 export function tryLock(dataDir: string, command: string = commandName(), file: string = LOCK_FILE): LockAttempt {
   const path = join(dataDir, file);
+  let dead: LockOwner | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const owner: LockOwner = { pid: process.pid, command, since: new Date().toISOString(), processStart: processStart(process.pid), token: randomUUID() };
-    if (createExclusive(path, owner)) return { lock: heldLock(path, owner) };
+    if (createExclusive(path, owner)) return { lock: heldLock(path, owner, dead) };
     const current = readOwner(dataDir, file);
     if (current === undefined) continue; // released (or unreadable and removed) meanwhile: try again
     if (isAlive(current)) return { busy: current };
     removeStale(path, current);
+    dead = current;
   }
   // Five rounds lost to other processes taking, releasing or taking over the folder: report it busy, and
   // let the caller try again after a pause.
@@ -108,6 +115,8 @@ export function isAlive(owner: LockOwner): boolean {
     // EPERM: a process of another user has the pid; it is alive, and may be the owner.
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  // A zombie (killed, not yet reaped by its parent) still answers kill(pid, 0) and keeps its start time.
+  if (processState(owner.pid) === 'Z' || processState(owner.pid) === 'X') return false;
   if (owner.processStart === undefined) return true;
   const now = processStart(owner.pid);
   return now === undefined || now === owner.processStart;
@@ -127,6 +136,16 @@ function processStart(pid: number): string | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Field 3 of /proc/<pid>/stat: R, S, D, Z (zombie), X (dead)…; undefined off Linux. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
   } catch {
     return undefined;
   }
@@ -176,13 +195,14 @@ function removeStale(path: string, stale: LockOwner): void {
   }
 }
 
-function heldLock(path: string, initial: LockOwner): FolderLock {
+function heldLock(path: string, initial: LockOwner, tookOverFrom?: LockOwner): FolderLock {
   let owner = initial;
   let released = false;
   const lock: FolderLock = {
     get owner() {
       return owner;
     },
+    tookOverFrom,
     announceServing(host, port) {
       owner = { ...owner, serving: { host, port } };
       const temporary = `${path}.${process.pid}.serving`;

@@ -14,7 +14,7 @@ import type { ExecuteOptions, ResultColumn, ResultSet, Row, RunOptions, SqlParam
 import type { ColumnInfo } from './copy/column-values';
 import { isCopy, parseCopy } from './copy/command';
 import { type CopyOutcome, type CopyTarget, runCopy } from './copy/loader';
-import { acquire, assertWarehouseFolder, DEFAULT_WAIT_S, openDatabase, type WaitOptions } from './data-folder';
+import { acquire, assertWarehouseFolder, DEFAULT_WAIT_S, openDatabase, recoverAfter, type WaitOptions } from './data-folder';
 import { translate } from './dialect';
 import { type Engine, type Executor, ServedEngine } from './engine';
 import type { FolderLock } from './folder-lock';
@@ -143,6 +143,7 @@ export class LocalWarehouse implements Warehouse {
         if ('lock' in owner) {
           locks.push(owner.lock);
           const db = await openDatabase(dataDir, options.template, options.onProgress);
+          if (owner.lock.tookOverFrom !== undefined) await recoverAfter(owner.lock.tookOverFrom, db, dataDir, options.onProgress);
           return await LocalWarehouse.#ready(db, options, locks);
         }
         const { host, port } = owner.served.serving;

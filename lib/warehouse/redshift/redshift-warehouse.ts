@@ -12,6 +12,7 @@ import { assertReadOnly, commandTag } from '../statement-kind';
 import type { ExecuteOptions, ResultSet, Row, RunOptions, SqlParams, Statement, StatementResult, Warehouse } from '../warehouse';
 import { createClient, DataApiClient, OPERATIONS, type Operation, type SignIn } from './client';
 import { ColdStart, type ColdStartOptions, DEFAULT_COLD_START } from './cold-start';
+import { type ConflictRetryOptions, DEFAULT_CONFLICT_RETRY, retryingConflicts } from './conflicts';
 import { firstLine, statementFailed } from './errors';
 import { DEFAULT_POLLING, type PollingOptions, waitForStatement } from './polling';
 import { decodeField, decodeRows, NUMBER_TYPES } from './result-decoder';
@@ -40,6 +41,11 @@ export interface RedshiftDataApiWarehouseOptions extends SignIn {
   readonly retry?: Partial<RetryPolicy>;
   /** How long to wait between attempts while a resuming workgroup fails the first statement. @default DEFAULT_COLD_START */
   readonly coldStart?: Partial<ColdStartOptions>;
+  /**
+   * How often, and after what waits, a statement or batch aborted by a concurrent transaction (error 1023, a
+   * deadlock) is run again (conflicts.ts). @default DEFAULT_CONFLICT_RETRY
+   */
+  readonly conflictRetry?: Partial<ConflictRetryOptions>;
   /**
    * Receives a line now and then about a statement that runs long (a COPY can take minutes).
    * @default lines are dropped
@@ -78,6 +84,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
   readonly #onProgress: (line: string) => void;
   readonly #signal?: AbortSignal;
   readonly #coldStart: ColdStart;
+  readonly #conflictRetry: ConflictRetryOptions;
   #statements = 0;
   #pollingMs = 0;
   #statementMs = 0;
@@ -96,6 +103,7 @@ export class RedshiftDataApiWarehouse implements Warehouse {
     this.#onProgress = options.onProgress ?? (() => {});
     this.#signal = options.signal;
     this.#coldStart = new ColdStart({ ...DEFAULT_COLD_START, ...options.coldStart }, this.#onProgress);
+    this.#conflictRetry = { ...DEFAULT_CONFLICT_RETRY, ...options.conflictRetry };
     this.description =
       `Redshift Serverless workgroup ${options.workgroupName}, database ${options.database}, ${region}, through the Data API` +
       `${options.endpoint ? ` at ${options.endpoint}` : ''}, signed in with ` +
@@ -117,9 +125,18 @@ export class RedshiftDataApiWarehouse implements Warehouse {
     return this.#resuming(`query "${firstLine(sql)}"`, () => this.#query<R>(sql, params));
   }
 
-  /** One statement, run again while the workgroup is resuming from idle (see cold-start.ts). */
+  /**
+   * One statement or batch, run again while the workgroup is resuming from idle (cold-start.ts) and while a
+   * concurrent transaction aborts it (conflicts.ts).
+   */
   #resuming<T>(what: string, attempt: () => Promise<T>): Promise<T> {
-    return this.#coldStart.run(what, this.#polling.timeoutMs, attempt, this.#signal);
+    return retryingConflicts(
+      what,
+      () => this.#coldStart.run(what, this.#polling.timeoutMs, attempt, this.#signal),
+      this.#conflictRetry,
+      this.#onProgress,
+      this.#signal,
+    );
   }
 
   async #query<R extends Row = Row>(sql: string, params?: SqlParams): Promise<R[]> {
