@@ -5,12 +5,13 @@
  * ledger row drops them, whichever kind of run it is.
  */
 import type { Warehouse } from '../warehouse/warehouse';
+import { LOADED_FILES } from './loaded-files';
 import { existingTables } from './run-ledger';
 import { BUILD_SUFFIX, STAR_TABLES, STATE_TABLES } from './tables';
 
 /** Every build table a run can leave (the daily ones as sql/incremental/day_tables.sql and day_build.sql name them). */
 export function buildTables(): string[] {
-  const owned = [...STAR_TABLES, ...STATE_TABLES];
+  const owned = [...STAR_TABLES, ...STATE_TABLES, LOADED_FILES];
   return [...owned.map((t) => `${t}${BUILD_SUFFIX}`), ...owned.map((t) => `${t}_day`), 'user_agents_gone_day', 'users_affected_day'];
 }
 
