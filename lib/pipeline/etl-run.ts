@@ -173,7 +173,7 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
           'song files. Run a full load once (npm run etl), or add --reload-catalogue to this run.',
       );
     }
-    if (readiness.missing.length > 0) await createMissingTables(warehouse, readiness.missing);
+    if (readiness.missing.length > 0) await createMissingTables(warehouse, readiness.missing, options.readers);
     let catalogue: CatalogueReloadResult | undefined;
     if (dated.reloadCatalogue) {
       catalogue = await reloadCatalogue(warehouse, { sources: options.sources, progress, readers: options.readers });

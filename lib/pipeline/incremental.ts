@@ -79,13 +79,14 @@ export async function incrementalReadiness(warehouse: Warehouse): Promise<{ cata
 /**
  * Creates, empty, the star and state tables a daily load merges into, where they are missing (a warehouse
  * whose first load is a daily one): each from its own model's CREATE TABLE, under the build name, then
- * renamed, all in one transaction. song_catalogue is never created empty: only a catalogue load makes it.
+ * renamed (each star table granted to the readers), all in one transaction. song_catalogue is never created
+ * empty: only a catalogue load makes it.
  *
  * Refused when some of them hold data already (star tables from an earlier version, or a state table
  * dropped by hand): an empty user_day_states would lose the users' earlier states, and an empty loaded_days
  * would let a day already loaded be loaded again without its old rows being deleted (day_publish.sql).
  */
-export async function createMissingTables(warehouse: Warehouse, missing: readonly string[]): Promise<void> {
+export async function createMissingTables(warehouse: Warehouse, missing: readonly string[], readers: readonly Reader[] = []): Promise<void> {
   const created = missing.filter((t) => t !== 'song_catalogue');
   const present = [...STAR_TABLES, ...STATE_TABLES].filter((t) => t !== 'song_catalogue' && !missing.includes(t));
   if (created.length > 0 && present.length > 0) {
@@ -104,7 +105,8 @@ export async function createMissingTables(warehouse: Warehouse, missing: readonl
     statements.push(
       { sql: `DROP TABLE IF EXISTS ${next}`, label: `create ${table}` },
       { sql: create, label: `create ${table}` },
-      { sql: `ALTER TABLE ${next} RENAME TO ${table}`, label: `create ${table}` },
+      // Published as every run publishes: renamed into place, and SELECT granted to the readers on a star table.
+      ...publishStatements([table], readers, `create ${table}`),
     );
   }
   if (statements.length > 0) await warehouse.run(statements, { transaction: true });
