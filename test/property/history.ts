@@ -10,7 +10,7 @@
  * one place to switch to it.
  */
 import fc from 'fast-check';
-import type { Reader } from '../../lib/config';
+import type { Reader, SourceSettings } from '../../lib/config';
 import { DEFAULT_SOURCES } from '../../lib/config';
 import { runEtl } from '../../lib/pipeline/etl-run';
 import type { Warehouse } from '../../lib/warehouse/warehouse';
@@ -24,7 +24,20 @@ export interface History {
   /** The catch-up's order: day i is loaded by ascending order[i]. */
   readonly order: readonly number[];
   readonly readers: readonly Reader[];
+  /** Settings the local warehouse cannot tell apart, which the statements sent must still carry as given. */
+  readonly settings: Pick<SourceSettings, 'region' | 'songsRegion' | 'iamRole' | 'maxErrors'>;
 }
+
+/** Source settings the COPY statements carry: regions, the IAM role (default or an ARN), MAXERROR. */
+export const sourceSettings = fc.record(
+  {
+    region: fc.constantFrom('us-west-2', 'eu-central-1', 'us-gov-west-1'),
+    songsRegion: fc.constantFrom('eu-west-1', 'ap-southeast-2'),
+    iamRole: fc.constantFrom('default', 'arn:aws:iam::123456789012:role/sparkify-copy', 'arn:aws-cn:iam::210987654321:role/path/to/Role_1'),
+    maxErrors: fc.constantFrom(0, 1, 2, 100000),
+  },
+  { requiredKeys: ['region', 'iamRole', 'maxErrors'] },
+);
 
 export const READERS: readonly Reader[] = [
   { kind: 'group', name: 'analysts' },
@@ -38,12 +51,13 @@ export const history: fc.Arbitrary<History> = fc
     steps,
     order: fc.array(fc.nat(9), { minLength: 3, maxLength: 3 }),
     readers: fc.subarray([...READERS]),
+    settings: sourceSettings,
   })
   .map((h) => Object.defineProperty(h, fc.toStringMethod, { value: () => historyText(h), enumerable: false }));
 
 /** What a history did, step by step, with each file as it was written: a counterexample's print. */
 export function historyText(h: History): string {
-  const lines = [`first: ${h.start}, readers: ${h.readers.map((r) => `${r.kind}:${r.name}`).join(',') || 'none'}`, sourceText(h.initial)];
+  const lines = [`first: ${h.start}, readers: ${h.readers.map((r) => `${r.kind}:${r.name}`).join(',') || 'none'}, settings: ${JSON.stringify(h.settings)}`, sourceText(h.initial)];
   for (const a of actions(h)) {
     if (a.kind === 'load') lines.push(a.day === undefined ? 'load all (full run)' : `load ${a.day}${a.reloadCatalogue ? ' --reload-catalogue' : ''}`);
     else if (a.kind === 'day') lines.push(`change ${dayPath(a.day)} to:`, ...a.file.events.map((e) => `    ${JSON.stringify(e)}`));
@@ -96,13 +110,41 @@ function catchUp(pending: readonly string[], days: readonly string[], order: rea
   return [...pending].sort((a, b) => order[days.indexOf(a)]! - order[days.indexOf(b)]! || (a < b ? -1 : 1));
 }
 
-/** Plays a history on a warehouse whose bucket `udacity-dend` is `dir`. */
-export async function playHistory(warehouse: Warehouse, dir: string, h: History): Promise<void> {
+/** A statement the pipeline sent, and the load it was sent by (a day, or undefined for a full run). */
+export interface SentStatement {
+  readonly sql: string;
+  readonly day: string | undefined;
+}
+
+/**
+ * Plays a history on a warehouse whose bucket `udacity-dend` is `dir`; returns every statement the runs sent,
+ * as they sent them (Redshift's text, before the local warehouse translates it).
+ */
+export async function playHistory(warehouse: Warehouse, dir: string, h: History): Promise<SentStatement[]> {
   writeSource(dir, h.initial);
-  const options = { sources: DEFAULT_SOURCES, target: 'property test', runBy: 'jest', readers: h.readers };
+  const sent: SentStatement[] = [];
+  let day: string | undefined;
+  const recording: Warehouse = {
+    description: warehouse.description,
+    run: (statements, options) => {
+      sent.push(...statements.map((s) => ({ sql: s.sql, day })));
+      return warehouse.run(statements, options);
+    },
+    query: (sql, params) => warehouse.query(sql, params),
+    close: () => warehouse.close(),
+  };
+  const options = { sources: historySources(h), target: 'property test', runBy: 'jest', readers: h.readers };
   for (const a of actions(h)) {
     if (a.kind === 'day') writeDay(dir, a.day, a.file);
     else if (a.kind === 'songs') writeSongs(dir, a.songs);
-    else await runEtl(warehouse, a.day === undefined ? { mode: 'full' } : { mode: 'day', from: a.day, to: a.day, strict: false, reloadCatalogue: a.reloadCatalogue }, options);
+    else {
+      day = a.day;
+      await runEtl(recording, a.day === undefined ? { mode: 'full' } : { mode: 'day', from: a.day, to: a.day, strict: false, reloadCatalogue: a.reloadCatalogue }, options);
+    }
   }
+  return sent;
+}
+
+export function historySources(h: History): SourceSettings {
+  return { ...DEFAULT_SOURCES, ...h.settings };
 }

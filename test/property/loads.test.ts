@@ -13,7 +13,9 @@ import { STAR_TABLES, STATE_TABLES } from '../../lib/pipeline/tables';
 import type { Warehouse } from '../../lib/warehouse/warehouse';
 import { source } from './arbitraries';
 import { expectModel, named, usePropertyWarehouse } from './harness';
-import { type History, history, playHistory, READERS } from './history';
+import { dayUri } from '../../lib/pipeline/days';
+import { type History, history, historySources, playHistory, READERS, type SentStatement } from './history';
+import { normalized, parseCopy, parseGrant, requiredCopy } from './redshift-syntax';
 import { parameters, timeoutOf } from './settings';
 import { writeSource } from './source';
 
@@ -48,15 +50,42 @@ test(
       fc.asyncProperty(history, async (h) => {
         const { warehouse, source: dir, reset } = db();
         await reset();
-        await playHistory(warehouse, dir, h);
+        const sent = await playHistory(warehouse, dir, h);
         await expectModel(warehouse, dir);
         await expectGrants(warehouse, h);
+        expectDocumentedStatements(sent, h);
       }),
       parameters(HISTORY_RUNS),
     );
   },
   timeoutOf(HISTORY_RUNS, 12000),
 );
+
+/**
+ * Every COPY and GRANT the runs sent reads by Redshift's documented syntax and carries the settings: the
+ * local warehouse ignores REGION and IAM_ROLE and grants to a GROUP as to a ROLE, so only the text tells.
+ */
+function expectDocumentedStatements(sent: readonly SentStatement[], h: History): void {
+  const sources = historySources(h);
+  const copies = sent.filter((s) => /^\s*COPY\b/i.test(normalized(s.sql)));
+  const grants = sent.filter((s) => /^\s*GRANT\b/i.test(normalized(s.sql)));
+  expect(copies.length).toBeGreaterThan(0);
+  for (const { sql, day } of copies) {
+    const copy = parseCopy(sql);
+    const table = copy.table as 'staging_events' | 'staging_songs';
+    named(`the COPY sent for ${day ?? 'the full run'}`, () => expect(copy).toEqual(requiredCopy(table, sources, day === undefined ? sources.eventsUri : dayUri(sources.eventsUri, day))));
+  }
+  const star: readonly string[] = STAR_TABLES;
+  for (const { sql } of grants) {
+    const grant = parseGrant(sql);
+    named(`the GRANT ${normalized(sql)}`, () => {
+      expect(h.readers).toContainEqual({ kind: grant.kind, name: grant.name });
+      expect(star).toContain(grant.table);
+      expect(grant.privilege).toBe('SELECT');
+    });
+  }
+  if (h.readers.length === 0) expect(grants).toEqual([]);
+}
 
 /** Each reader may read every star table and none of the state tables, whatever runs replaced or merged them. */
 async function expectGrants(warehouse: Warehouse, h: History): Promise<void> {
