@@ -100,11 +100,11 @@ export const USER_AGENTS = [
 ];
 
 /** Days at edges: month and year ends, ISO week 1 that starts in December, week 53, a leap day. */
-export const DAYS = ['2018-11-05', '2018-11-30', '2018-12-01', '2018-12-30', '2018-12-31', '2019-01-01', '2020-02-29', '2020-12-31', '2021-01-03'];
+export const DAYS = ['2018-11-05', '2018-11-30', '2018-12-01', '2018-12-30', '2018-12-31', '2019-01-01', '2020-02-28', '2020-02-29', '2020-12-31', '2021-01-03'];
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** Offsets into a day: its first and last millisecond, hour and second edges, noon. */
-const OFFSETS = [0, 1, 999, 1000, HOUR_MS - 1, HOUR_MS, 12 * HOUR_MS - 1, 12 * HOUR_MS, 23 * HOUR_MS, DAY_MS - 1000, DAY_MS - 2, DAY_MS - 1];
+const OFFSETS = [0, 0, 0, 1, 999, 1000, HOUR_MS - 1, HOUR_MS, 12 * HOUR_MS - 1, 12 * HOUR_MS, 23 * HOUR_MS, DAY_MS - 1000, DAY_MS - 2, DAY_MS - 1];
 
 const userId = fc.oneof(
   { arbitrary: fc.integer({ min: 1, max: 13 }).map(String), weight: 8 },
@@ -155,6 +155,10 @@ export const eventTemplate: fc.Arbitrary<EventTemplate> = fc
     if (wideName === 0) fields['firstName'] = firstNameWide;
     return { offset, fields: withoutAbsent(fields) };
   });
+
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
 
 function withoutAbsent(record: JsonRecord): JsonRecord {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
@@ -223,7 +227,10 @@ const isPlay = (e: JsonRecord) => String(e['page']).trimEnd() === 'NextSong';
 export const source: fc.Arbitrary<Source> = fc
   .record({
     songs: catalogue,
-    days: fc.uniqueArray(fc.constantFrom(...DAYS), { minLength: 1, maxLength: 3 }),
+    // Mostly consecutive days (a day's edges touch its neighbours'), now and then a gap of days without events.
+    days: fc
+      .tuple(fc.constantFrom(...DAYS), fc.array(fc.oneof({ arbitrary: fc.constant(1), weight: 4 }, { arbitrary: fc.integer({ min: 2, max: 40 }), weight: 1 }), { maxLength: 2 }))
+      .map(([first, steps]) => steps.reduce((days, step) => [...days, isoDay(Date.parse(`${days[days.length - 1]}T00:00:00Z`) + step * DAY_MS)], [first])),
     templates: fc.array(fc.array(eventTemplate, { minLength: 1, maxLength: 12 }), { minLength: 3, maxLength: 3 }),
     ascii: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
   })

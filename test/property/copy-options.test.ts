@@ -142,7 +142,7 @@ test(
         const want = expected.rows.map((r) => ('ts' in r ? { ...r, ts: r['ts'] === null ? null : timestampText(r['ts'] as number) } : r));
         named('the rows', () => expect(canonical(rows)).toEqual(canonical(want)));
       }),
-      parameters(RUNS),
+      parameters(RUNS, 1500),
     );
   },
   timeoutOf(RUNS, 1500),

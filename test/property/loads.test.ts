@@ -20,7 +20,7 @@ import { parameters, timeoutOf } from './settings';
 import { type Source, writeSource } from './source';
 
 const FULL_RUNS = 8;
-const HISTORY_RUNS = 5;
+const HISTORY_RUNS = 6;
 const db = usePropertyWarehouse(async (warehouse) => {
   // Readers to grant to: Redshift's group and role are both roles to Postgres.
   await warehouse.run(READERS.map((r) => ({ sql: `CREATE ROLE ${r.name}` })));
@@ -37,7 +37,7 @@ test(
         await runEtl(warehouse, { mode: 'full' }, { sources: DEFAULT_SOURCES, target: 'property test', runBy: 'jest' });
         await expectModel(warehouse, dir);
       }),
-      parameters(FULL_RUNS),
+      parameters(FULL_RUNS, 3000),
     );
   },
   timeoutOf(FULL_RUNS, 3000),
@@ -55,7 +55,7 @@ test(
         await expectGrants(warehouse, h);
         expectDocumentedStatements(sent, h);
       }),
-      parameters(HISTORY_RUNS),
+      parameters(HISTORY_RUNS, 12000),
     );
   },
   timeoutOf(HISTORY_RUNS, 12000),

@@ -34,12 +34,27 @@ export function runsOf(base: number): number {
   return path === undefined ? base * multiplier : 1;
 }
 
-/** The parameters of one property: seed, cases, and the failing path when one is being replayed. */
-export function parameters<T>(base: number): fc.Parameters<T> {
-  return { seed, numRuns: runsOf(base), ...(path !== undefined ? { path } : {}), endOnFailure: false, verbose: fc.VerbosityLevel.None };
+/**
+ * The parameters of one property: seed, cases, the failing path when one is being replayed, and a time limit
+ * (shrinking included) after which fast-check stops and reports what it has, so that jest's timeout
+ * (timeoutOf) never fires while a property still runs in the background on the file's shared warehouse.
+ */
+export function parameters<T>(base: number, msPerCase = 1000): fc.Parameters<T> {
+  return {
+    seed,
+    numRuns: runsOf(base),
+    ...(path !== undefined ? { path } : {}),
+    endOnFailure: false,
+    interruptAfterTimeLimit: limitOf(base, msPerCase),
+    verbose: fc.VerbosityLevel.None,
+  };
 }
 
-/** A jest timeout for a property of `base` cases taking up to `msPerCase` each, shrinking included. */
-export function timeoutOf(base: number, msPerCase: number): number {
-  return Math.max(60_000, 3 * runsOf(base) * msPerCase);
+function limitOf(base: number, msPerCase: number): number {
+  return Math.max(90_000, 4 * runsOf(base) * msPerCase);
+}
+
+/** jest's timeout for a property of `base` cases taking about `msPerCase` each: its time limit and a minute. */
+export function timeoutOf(base: number, msPerCase = 1000): number {
+  return limitOf(base, msPerCase) + 60_000;
 }

@@ -16,7 +16,7 @@ import { STAGING_TABLES, STAR_TABLES, STATE_TABLES } from '../../lib/pipeline/ta
 import { DAYS } from './arbitraries';
 import { named } from './harness';
 import { normalized, parseCopy, parseGrant, requiredCopy } from './redshift-syntax';
-import { parameters } from './settings';
+import { parameters, timeoutOf } from './settings';
 
 const RUNS = 300;
 
@@ -59,9 +59,10 @@ test(
         const [daySql] = statementsOf('staging/staging_events.copy.sql', { ...values, events_uri: copyTemplateValues({ ...s, eventsUri: prefix }).events_uri });
         expect(parseCopy(daySql!)).toEqual(requiredCopy('staging_events', s, prefix));
       }),
-      parameters(RUNS),
+      parameters(RUNS, 20),
     );
   },
+  timeoutOf(RUNS, 20),
 );
 
 test(
@@ -81,7 +82,8 @@ test(
           expect(inPlace).toBeLessThan(g.at);
         }
       }),
-      parameters(RUNS),
+      parameters(RUNS, 20),
     );
   },
+  timeoutOf(RUNS, 20),
 );
