@@ -9,7 +9,8 @@
  *   SPARKIFY_PBT_SEED=<seed> SPARKIFY_PBT_PATH=<path> npm run test:deep  # straight to the failing case
  *
  * SPARKIFY_PBT_RUNS sets the multiplier instead (1 in npm test, 20 in deep). A failure prints the shrunk
- * counterexample (a source as its files' JSON lines), the seed and the path.
+ * counterexample (a source as its files' JSON lines), the seed and the path. Shrinking stops at each
+ * property's time limit (SPARKIFY_PBT_TIME_LIMIT_S sets it), reporting the smallest failing case found so far.
  */
 import fc from 'fast-check';
 
@@ -50,8 +51,11 @@ export function parameters<T>(base: number, msPerCase = 1000): fc.Parameters<T> 
   };
 }
 
+/** SPARKIFY_PBT_TIME_LIMIT_S sets every property's limit (a quicker, less shrunk answer when checking for a failure). */
+const limitS = env['SPARKIFY_PBT_TIME_LIMIT_S'];
+
 function limitOf(base: number, msPerCase: number): number {
-  return Math.max(90_000, 4 * runsOf(base) * msPerCase);
+  return limitS !== undefined ? Number(limitS) * 1000 : Math.max(90_000, 4 * runsOf(base) * msPerCase);
 }
 
 /** jest's timeout for a property of `base` cases taking about `msPerCase` each: its time limit and a minute. */
