@@ -120,6 +120,8 @@ const page = fc.oneof({ arbitrary: fc.constant('NextSong'), weight: 10 }, { arbi
 export interface EventTemplate {
   readonly offset: number;
   readonly fields: JsonRecord;
+  /** Plays the catalogue's song of this index (its title and artist name as the song file spells them). */
+  readonly pick?: number;
 }
 
 export const eventTemplate: fc.Arbitrary<EventTemplate> = fc
@@ -147,13 +149,14 @@ export const eventTemplate: fc.Arbitrary<EventTemplate> = fc
     song: field(fc.oneof({ arbitrary: textOf(TITLES), weight: 14 }, { arbitrary: fc.constantFrom(...atWidth(1024)), weight: 1 }), 10),
     status: field(fc.constantFrom(200, 307, 404)),
     userAgent: field(fc.oneof(fc.constantFrom(...USER_AGENTS), fc.constantFrom(...USER_AGENTS).map((u) => `${u} `))),
+    pick: fc.option(fc.nat(), { freq: 2 }),
   })
-  .map(({ offset, loggedIn, userId, loggedOutId, levelIn, levelOut, firstNameWide, wideName, ...rest }) => {
+  .map(({ offset, loggedIn, userId, loggedOutId, levelIn, levelOut, firstNameWide, wideName, pick, ...rest }) => {
     // A play is a logged-in user's (songplays.user_id is tested NOT NULL); a logged-in event has a level (users.level is).
     const known = loggedIn || String(rest.page).trimEnd() === 'NextSong';
     const fields: JsonRecord = { ...rest, userId: known ? userId : loggedOutId, level: known ? levelIn : levelOut };
     if (wideName === 0) fields['firstName'] = firstNameWide;
-    return { offset, fields: withoutAbsent(fields) };
+    return { offset, fields: withoutAbsent(fields), ...(pick === null ? {} : { pick }) };
   });
 
 function isoDay(ms: number): string {
@@ -186,13 +189,29 @@ export const songFile: fc.Arbitrary<SongFile> = fc
   })
   .map(({ pretty, ascii, ...record }) => ({ record: withoutAbsent(record), pretty, ascii }));
 
-/** At least one song with a title and an artist name: song_catalogue is tested not empty. */
-export const catalogue: fc.Arbitrary<SongFile[]> = fc.array(songFile, { minLength: 1, maxLength: 9 }).map((songs) => {
-  const named = (s: SongFile) => typeof s.record['artist_name'] === 'string' && s.record['artist_name'].trim() !== '';
-  if (songs.some(named)) return songs;
-  const [first, ...rest] = songs;
-  return [{ ...first!, record: { ...first!.record, artist_name: ARTISTS[0] } }, ...rest];
-});
+/**
+ * At least one song with a title and an artist name (song_catalogue is tested not empty), and siblings:
+ * other songs of a song's title and artist name, with their own id, artist id and duration, so that a play
+ * has several candidates, at equal and near distances.
+ */
+export const catalogue: fc.Arbitrary<SongFile[]> = fc
+  .tuple(
+    fc.array(songFile, { minLength: 1, maxLength: 7 }),
+    fc.array(fc.record({ of: fc.nat(), like: songFile }), { maxLength: 4 }),
+  )
+  .map(([songs, siblings]) => {
+    const all = [
+      ...songs,
+      ...siblings.map(({ of, like }) => {
+        const { title, artist_name } = songs[of % songs.length]!.record;
+        return { ...like, record: withoutAbsent({ ...like.record, title, artist_name }) };
+      }),
+    ];
+    const named = (s: SongFile) => typeof s.record['artist_name'] === 'string' && s.record['artist_name'].trim() !== '';
+    if (all.some(named)) return all;
+    const [first, ...rest] = all;
+    return [{ ...first!, record: { ...first!.record, artist_name: ARTISTS[0] } }, ...rest];
+  });
 
 // ---- days -------------------------------------------------------------------------------------------------
 
@@ -208,12 +227,13 @@ export function eventKey(e: JsonRecord): string {
 }
 
 /** The events of templates put on a day; an event whose identity an earlier one has is left out. */
-export function eventsOn(day: string, templates: readonly EventTemplate[], existing: readonly JsonRecord[] = []): JsonRecord[] {
+export function eventsOn(day: string, templates: readonly EventTemplate[], existing: readonly JsonRecord[] = [], songs: readonly SongFile[] = []): JsonRecord[] {
   const start = Date.parse(`${day}T00:00:00Z`);
   const seen = new Set(existing.map(eventKey));
   const out: JsonRecord[] = [];
   for (const t of templates) {
-    const e = { ...t.fields, ts: start + t.offset };
+    const picked = t.pick === undefined || songs.length === 0 ? undefined : songs[t.pick % songs.length]!.record;
+    const e = withoutAbsent({ ...t.fields, ...(picked && { song: picked['title'], artist: picked['artist_name'] }), ts: start + t.offset });
     if (seen.has(eventKey(e))) continue;
     seen.add(eventKey(e));
     out.push(e);
@@ -236,7 +256,7 @@ export const source: fc.Arbitrary<Source> = fc
   })
   .map(({ songs, days, templates, ascii }) => {
     const files: Record<string, DayFile> = {};
-    days.forEach((day, i) => (files[day] = { events: eventsOn(day, templates[i]!), ascii: ascii[i]! }));
+    days.forEach((day, i) => (files[day] = { events: eventsOn(day, templates[i]!, [], songs), ascii: ascii[i]! }));
     const [firstDay] = days;
     if (!Object.values(files).some((f) => f.events.some(isPlay))) {
       const [first, ...rest] = files[firstDay!]!.events;

@@ -117,31 +117,33 @@ test(
   "each COPY option alone and in every combination gives the model's rows, rejects and failures",
   async () => {
     await fc.assert(
-      fc.asyncProperty(copyCase, async (c) => {
-        const { warehouse, source: dir, reset } = db();
-        await reset();
-        writeSource(dir, c.source);
-        const modelOptions: CopyOptions = { ...c.options, maxError: c.options.maxError ?? 0 };
-        const expected = copyOf(dir, c.table, modelOptions);
-        await warehouse.run(statementsOf(stagingTable(c.table).createFile).map((sql) => ({ sql })));
-        const uri = c.table === 'staging_events' ? DEFAULT_SOURCES.eventsUri : DEFAULT_SOURCES.songsUri;
-        let outcome: { rows: number; rejects: readonly { file: string; line: number; column: string }[] } | LoadError;
-        try {
-          outcome = await loadStaging(warehouse, c.table, [copyStatement(c.table, c.options)], uri, modelOptions.maxError);
-        } catch (e) {
-          if (!(e instanceof LoadError)) throw e;
-          outcome = e;
-        }
-        const failed = outcome instanceof LoadError;
-        const zeroRows = !expected.fails && expected.rows.length === 0;
-        named(`the load ${failed ? 'failed' : 'succeeded'} (${failed ? (outcome as LoadError).message : ''})`, () => expect(failed).toBe(expected.fails || zeroRows));
-        if (outcome instanceof LoadError) return;
-        const rejects = outcome.rejects.map((r) => ({ file: r.file.replace('s3://udacity-dend/', ''), line: r.line, column: r.column }));
-        named('the rejects', () => expect(rejects).toEqual(expected.rejects));
-        const rows = await warehouse.query(`SELECT * FROM ${c.table}`);
-        const want = expected.rows.map((r) => ('ts' in r ? { ...r, ts: r['ts'] === null ? null : timestampText(r['ts'] as number) } : r));
-        named('the rows', () => expect(canonical(rows)).toEqual(canonical(want)));
-      }),
+      fc.asyncProperty(copyCase, (c) =>
+        db().exclusive(async () => {
+          const { warehouse, source: dir, reset } = db();
+          await reset();
+          writeSource(dir, c.source);
+          const modelOptions: CopyOptions = { ...c.options, maxError: c.options.maxError ?? 0 };
+          const expected = copyOf(dir, c.table, modelOptions);
+          await warehouse.run(statementsOf(stagingTable(c.table).createFile).map((sql) => ({ sql })));
+          const uri = c.table === 'staging_events' ? DEFAULT_SOURCES.eventsUri : DEFAULT_SOURCES.songsUri;
+          let outcome: { rows: number; rejects: readonly { file: string; line: number; column: string }[] } | LoadError;
+          try {
+            outcome = await loadStaging(warehouse, c.table, [copyStatement(c.table, c.options)], uri, modelOptions.maxError);
+          } catch (e) {
+            if (!(e instanceof LoadError)) throw e;
+            outcome = e;
+          }
+          const failed = outcome instanceof LoadError;
+          const zeroRows = !expected.fails && expected.rows.length === 0;
+          named(`the load ${failed ? 'failed' : 'succeeded'} (${failed ? (outcome as LoadError).message : ''})`, () => expect(failed).toBe(expected.fails || zeroRows));
+          if (outcome instanceof LoadError) return;
+          const rejects = outcome.rejects.map((r) => ({ file: r.file.replace('s3://udacity-dend/', ''), line: r.line, column: r.column }));
+          named('the rejects', () => expect(rejects).toEqual(expected.rejects));
+          const rows = await warehouse.query(`SELECT * FROM ${c.table}`);
+          const want = expected.rows.map((r) => ('ts' in r ? { ...r, ts: r['ts'] === null ? null : timestampText(r['ts'] as number) } : r));
+          named('the rows', () => expect(canonical(rows)).toEqual(canonical(want)));
+        }),
+      ),
       parameters(RUNS, 1500),
     );
   },

@@ -17,6 +17,11 @@ export interface PropertyWarehouse {
   readonly source: string;
   /** Drops every table the cases made, leaving the warehouse as it was opened. */
   reset(): Promise<void>;
+  /**
+   * Runs a case once every earlier one has finished: a property stopped by its time limit may leave its last
+   * case running, which must not share the warehouse with the next test's.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -27,6 +32,7 @@ export function usePropertyWarehouse(setUp?: (warehouse: Warehouse) => Promise<v
   let db: TestWarehouse | undefined;
   let source = '';
   let baseline = new Set<string>();
+  let queue: Promise<unknown> = Promise.resolve();
   const tables = async () =>
     (await db!.warehouse.query<{ name: string }>('SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()')).map((r) => r.name);
 
@@ -37,6 +43,7 @@ export function usePropertyWarehouse(setUp?: (warehouse: Warehouse) => Promise<v
     baseline = new Set(await tables());
   });
   afterAll(async () => {
+    await queue;
     await db?.dispose();
     rmSync(source, { recursive: true, force: true });
   });
@@ -47,6 +54,11 @@ export function usePropertyWarehouse(setUp?: (warehouse: Warehouse) => Promise<v
     async reset() {
       const made = (await tables()).filter((t) => !baseline.has(t));
       if (made.length > 0) await db!.warehouse.run([{ sql: `DROP TABLE IF EXISTS ${made.join(', ')}` }]);
+    },
+    exclusive<T>(work: () => Promise<T>): Promise<T> {
+      const next = queue.then(work, work);
+      queue = next.catch(() => undefined);
+      return next;
     },
   });
 }

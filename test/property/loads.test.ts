@@ -30,13 +30,15 @@ test(
   'a full load of a generated source equals the model, table for table and answer for answer',
   async () => {
     await fc.assert(
-      fc.asyncProperty(source, async (generated) => {
-        const { warehouse, source: dir, reset } = db();
-        await reset();
-        writeSource(dir, generated);
-        await runEtl(warehouse, { mode: 'full' }, { sources: DEFAULT_SOURCES, target: 'property test', runBy: 'jest' });
-        await expectModel(warehouse, dir);
-      }),
+      fc.asyncProperty(source, (generated) =>
+        db().exclusive(async () => {
+          const { warehouse, source: dir, reset } = db();
+          await reset();
+          writeSource(dir, generated);
+          await runEtl(warehouse, { mode: 'full' }, { sources: DEFAULT_SOURCES, target: 'property test', runBy: 'jest' });
+          await expectModel(warehouse, dir);
+        }),
+      ),
       parameters(FULL_RUNS, 3000),
     );
   },
@@ -47,14 +49,16 @@ test(
   'days loaded in a generated order, changed and loaded again, with catalogues reloaded over existing plays, equal the model of the final files',
   async () => {
     await fc.assert(
-      fc.asyncProperty(history, async (h) => {
-        const { warehouse, source: dir, reset } = db();
-        await reset();
-        const sent = await playHistory(warehouse, dir, h);
-        await expectModel(warehouse, dir);
-        await expectGrants(warehouse, h);
-        expectDocumentedStatements(sent, h);
-      }),
+      fc.asyncProperty(history, (h) =>
+        db().exclusive(async () => {
+          const { warehouse, source: dir, reset } = db();
+          await reset();
+          const sent = await playHistory(warehouse, dir, h);
+          await expectModel(warehouse, dir);
+          await expectGrants(warehouse, h);
+          expectDocumentedStatements(sent, h);
+        }),
+      ),
       parameters(HISTORY_RUNS, 12000),
     );
   },
@@ -111,13 +115,14 @@ describe('regressions found by the properties', () => {
     artist: 'Björk', auth: 'Logged In', firstName: 'Ann', gender: 'F', itemInSession: 0, lastName: 'Lee', length: 200, level: 'free', location: 'Ithaca, NY',
     method: 'PUT', page: 'NextSong', sessionId: 1, song: 'Heavy Soul', status: 200, ts: Date.UTC(2018, 10, 5), userAgent: 'curl/7.64.1', userId: '1', ...fields,
   });
-  const fullLoad = async (generated: Source) => {
-    const { warehouse, source: dir, reset } = db();
-    await reset();
-    writeSource(dir, generated);
-    await runEtl(warehouse, { mode: 'full' }, { sources: DEFAULT_SOURCES, target: 'property test', runBy: 'jest' });
-    await expectModel(warehouse, dir);
-  };
+  const fullLoad = (generated: Source) =>
+    db().exclusive(async () => {
+      const { warehouse, source: dir, reset } = db();
+      await reset();
+      writeSource(dir, generated);
+      await runEtl(warehouse, { mode: 'full' }, { sources: DEFAULT_SOURCES, target: 'property test', runBy: 'jest' });
+      await expectModel(warehouse, dir);
+    });
 
   test('a play whose session id or item is NULL is matched to the catalogue (it was left unmatched)', async () => {
     await fullLoad({ songs: [song({})], days: { '2018-11-05': { events: [play({ sessionId: null }), play({ itemInSession: '', ts: Date.UTC(2018, 10, 5, 1) })], ascii: false } } });
@@ -132,8 +137,6 @@ describe('regressions found by the properties', () => {
   });
 
   test("a new warehouse's first daily load (--reload-catalogue) lets the readers read every star table (users, time, user_agents were not granted)", async () => {
-    const { warehouse, source: dir, reset } = db();
-    await reset();
     const h: History = {
       initial: { songs: [song({})], days: { '2018-11-05': { events: [play({})], ascii: false } } },
       start: 'first day',
@@ -142,7 +145,11 @@ describe('regressions found by the properties', () => {
       readers: [READERS[0]!],
       settings: { region: 'us-west-2', iamRole: 'default', maxErrors: 0 },
     };
-    await playHistory(warehouse, dir, h);
-    await expectGrants(warehouse, h);
+    await db().exclusive(async () => {
+      const { warehouse, source: dir, reset } = db();
+      await reset();
+      await playHistory(warehouse, dir, h);
+      await expectGrants(warehouse, h);
+    });
   });
 });
