@@ -10,7 +10,7 @@ import { ConfigError } from './errors';
 import { OUTPUT_KEYS } from './infra/output-keys';
 import { DEFAULT_SETTINGS } from './infra/settings';
 import { iamRoleLiteral, integerLiteral, regionLiteral, s3UriLiteral } from './sql-literals';
-import { parseS3Uri } from './warehouse/local/copy/s3-mounts';
+import { parseS3Uri } from './s3-uri';
 
 /** The repository's root: defaults are relative to it, not to the shell's working directory. */
 export const PROJECT_ROOT = resolve(__dirname, '..');
@@ -73,8 +73,9 @@ export interface Settings<T extends TargetSettings = TargetSettings> {
   readonly why: string;
   readonly sources: SourceSettings;
   /**
-   * The stack's staging bucket, where `npm run stage` puts the compacted song catalogue; set only on Redshift
-   * when SPARKIFY_SONGS_URI does not name the songs (it wins). See lib/stage/discover.ts.
+   * The stack's staging bucket, where `npm run stage` puts the compacted song catalogue (SPARKIFY_STAGING_BUCKET,
+   * else the stack's outputs); set only on Redshift when SPARKIFY_SONGS_URI does not name the songs (it wins).
+   * See lib/stage/discover.ts.
    */
   readonly stagingBucket?: string;
   /** Granted SELECT on every star table each time it is published; none by default. */
@@ -153,7 +154,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
         : outputs !== undefined
           ? `the stack's outputs are in ${outputsFile}`
           : `a workgroup is given by ${workgroup.from}`;
-    const stagingBucket = env['SPARKIFY_SONGS_URI'] === undefined ? outputs?.stagingBucket : undefined;
+    const stagingBucket = env['SPARKIFY_SONGS_URI'] === undefined ? (stagingBucketOf(env) ?? outputs?.stagingBucket) : undefined;
     return { target: redshiftTarget(flags, env, outputs, outputsFile), why, sources, readers, stagingBucket };
   }
 
@@ -173,9 +174,19 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   return { target: { kind: 'local', dataDir, sourceDir }, why, sources, readers };
 }
 
+/** SPARKIFY_STAGING_BUCKET: a bucket name (what the stack's StagingBucket output holds), checked. */
+function stagingBucketOf(env: NodeJS.ProcessEnv): string | undefined {
+  const bucket = env['SPARKIFY_STAGING_BUCKET'];
+  if (bucket === undefined || bucket === '') return undefined;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(`SPARKIFY_STAGING_BUCKET must be an S3 bucket name such as sparkify-staging-123456789012 (no s3://); got ${JSON.stringify(bucket)}.`);
+  }
+  return bucket;
+}
+
 /**
  * At most this many readers: each adds a GRANT per star table (6) to the publishing batch, which already
- * holds 18 statements (9 tables, 2 each) and may hold 40.
+ * holds 20 statements (10 tables, 2 each) and may hold 40.
  */
 const MAX_READERS = 3;
 

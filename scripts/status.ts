@@ -1,4 +1,4 @@
-/** npm run status — the warehouse's last ETL runs, the days it holds and the gaps, and its table sizes. */
+/** npm run status — the warehouse's last ETL runs, the days it holds and the gaps, the files loaded, and its table sizes. */
 import { Command } from 'commander';
 import { runCli } from '../lib/cli';
 import { type Flags, resolveSettings } from '../lib/config';
@@ -10,7 +10,8 @@ import { addRedshiftOptions, REDSHIFT_ENVIRONMENT_HELP } from '../lib/warehouse/
 const program = new Command('npm run status --')
   .description(
     'Show where the ETL loads, its last runs (etl_runs: mode, days, status, rows), which days the star schema ' +
-      'holds and the gaps between them, and the rows in every table the pipeline owns. Reads only.',
+      'holds and the gaps between them, the files they were loaded from (loaded_files), and the rows in every table ' +
+      'the pipeline owns. Reads only.',
   )
   .option('--runs <n>', 'how many of the last runs to show', '10')
   .option('--json', 'print it all as one JSON object')

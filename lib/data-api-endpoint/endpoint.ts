@@ -7,8 +7,10 @@
  *
  * Operations: ExecuteStatement, BatchExecuteStatement, DescribeStatement, GetStatementResult (paginated),
  * CancelStatement, ListStatements, ListDatabases; and, for target prefix `RedshiftServerless.`, the
- * GetWorkgroup and GetNamespace the ETL's preflight reads (serverless.ts). Requests are accepted signed or
- * not; signatures are not checked, but the access key names the database user (see `databaseUsers`).
+ * GetWorkgroup and GetNamespace the ETL's preflight reads (serverless.ts); and any other request as S3's
+ * (s3.ts: ListObjectsV2, GetObject, HeadObject over local folders), so that AWS_ENDPOINT_URL alone points
+ * every client of the ETL at it. Requests are accepted signed or not; signatures are not checked, but the
+ * access key names the database user (see `databaseUsers`).
  * docs/data-api-endpoint.md lists every way it differs from the service.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { tokenize } from '../warehouse/sql-lexer';
 import { DataApiException, notFound, validation } from './exceptions';
 import { columnMetadata, encodeRecords } from './records';
+import { LocalS3, type LocalS3Options } from './s3';
 import { ServerlessApi, type ServerlessOptions } from './serverless';
 import { type StatementRecord, StatementRunner, type SubStatement, type Submission } from './statements';
 import type { LocalWarehouse } from '../warehouse/local/local-warehouse';
@@ -91,6 +94,12 @@ export interface DataApiEndpointOptions {
    * @default namespace 'sparkify' with LOCAL_COPY_ROLE attached and default, the workgroup AVAILABLE
    */
   readonly serverless?: Omit<ServerlessOptions, 'workgroupName' | 'database'>;
+  /**
+   * The S3 side (s3.ts): the local folder of each bucket it serves (the source's, as the warehouse's COPY
+   * reads them); other buckets answer as empty.
+   * @default every bucket empty
+   */
+  readonly s3?: LocalS3Options;
 }
 
 const TARGET_PREFIX = 'RedshiftData.';
@@ -117,6 +126,7 @@ export class DataApiEndpoint {
   readonly #perIdentity: boolean;
   readonly #serverless: ServerlessApi;
   readonly #database: string;
+  readonly #s3: LocalS3;
   #throttled = 0;
   #refused = 0;
 
@@ -130,6 +140,7 @@ export class DataApiEndpoint {
     this.#database = options.database ?? 'dev';
     this.#serverless = new ServerlessApi({ workgroupName: this.#workgroupName, database: this.#database, ...options.serverless });
     this.#runner = new StatementRunner(options.warehouse, options.database ?? 'dev', this.#faults);
+    this.#s3 = new LocalS3(options.s3 ?? { folders: {} });
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.#handlers = {
       ExecuteStatement: (input, request) => this.#execute(input, request),
@@ -170,6 +181,7 @@ export class DataApiEndpoint {
   }
 
   async #serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (LocalS3.isS3(request)) return await this.#s3.serve(request, response);
     let status = 200;
     let body: unknown;
     try {

@@ -2,7 +2,13 @@
  * One `npm run etl`, whatever its mode, with its row in the run ledger:
  * - full (the default, or --full-refresh): every log file and the catalogue, rebuilt and swapped in (pipeline.ts);
  * - day (--date) and range (--from/--to): each day merged on its own (incremental.ts), optionally after
- *   reloading the catalogue (--reload-catalogue).
+ *   reloading the catalogue (--reload-catalogue);
+ * - new (--new): every day whose log files are new or changed since they were loaded (new-days.ts), each
+ *   merged on its own, oldest first; on a warehouse never loaded, a full load. Given a deadline (the scheduled
+ *   loader's), it starts only what it can finish before it (budget.ts) and says what is left.
+ *
+ * Every run records which file versions it published in loaded_files (loaded-files.ts), in the publishing
+ * transaction, when it knows them: the CLI passes the listing (plan, listFiles).
  *
  * A range publishes one transaction per day, not one for the range: each day published is complete and
  * tested on its own, a failure keeps the days before it and says where to resume, and no transaction holds
@@ -13,7 +19,11 @@ import { ConfigError, SparkifyError } from '../errors';
 import type { Warehouse } from '../warehouse/warehouse';
 import { daysBetween, parseDay } from './days';
 import { createMissingTables, type CatalogueReloadResult, type DayLoadResult, incrementalReadiness, loadDay, reloadCatalogue } from './incremental';
-import { assertHasDays, type LogListing } from './log-days';
+import { RunBudget } from './budget';
+import { type FilesLoaded, recordedFiles } from './loaded-files';
+import { assertHasDays, type DatedFile, filesOfDay, type LogListing, logDays } from './log-days';
+import { newDays } from './new-days';
+import type { ListFiles } from './source-files';
 import { type PipelineSummary, runPipeline } from './pipeline';
 import { type Progress, silentProgress } from './progress';
 import { assertReplaceable } from './publish';
@@ -21,7 +31,11 @@ import { type RunMode, RunRecord, type RunStatus } from './run-ledger';
 
 export type RunRequest =
   | { readonly mode: 'full' }
+  | { readonly mode: 'new' }
   | { readonly mode: 'day' | 'range'; readonly from: string; readonly to: string; readonly strict: boolean; readonly reloadCatalogue: boolean };
+
+/** A request for a day or a range of days. */
+export type DatedRequest = Extract<RunRequest, { mode: 'day' | 'range' }>;
 
 /** The ETL's mode flags as given on the command line. */
 export interface ModeFlags {
@@ -31,11 +45,22 @@ export interface ModeFlags {
   readonly strict?: boolean;
   readonly fullRefresh?: boolean;
   readonly reloadCatalogue?: boolean;
+  readonly new?: boolean;
 }
 
 /** The run the flags ask for, or a ConfigError (exit 2) naming what is wrong, before anything runs. */
 export function parseRunRequest(flags: ModeFlags): RunRequest {
   const dated = flags.date !== undefined || flags.from !== undefined || flags.to !== undefined;
+  if (flags.new) {
+    const others = [dated && '--date/--from/--to', flags.fullRefresh && '--full-refresh', flags.reloadCatalogue && '--reload-catalogue', flags.strict && '--strict'].filter(Boolean);
+    if (others.length > 0) {
+      throw new ConfigError(
+        `--new loads whatever days are new or changed (and, on an empty warehouse, everything): it takes no ${others.join(' or ')}. ` +
+          'For given days use --date or --from/--to instead.',
+      );
+    }
+    return { mode: 'new' };
+  }
   if (flags.date !== undefined && (flags.from !== undefined || flags.to !== undefined)) {
     throw new ConfigError('--date loads one day and --from/--to a range: give one or the other, not both.');
   }
@@ -67,13 +92,18 @@ export interface DayPlan {
   readonly days: readonly string[];
   /** Days of the range with no log file: reported and skipped. */
   readonly missing: readonly string[];
+  /**
+   * The listed files of those days, recorded in loaded_files as each day is published.
+   * @default unknown: each day's record is removed, so --new loads it again
+   */
+  readonly files?: readonly DatedFile[];
 }
 
 /**
  * The days of a dated request that the source holds. A day outside the span of the source's days, or (with
  * --strict) a day without a log file, is a ConfigError (exit 2), before anything runs.
  */
-export function planDays(request: Exclude<RunRequest, { mode: 'full' }>, listing: LogListing, eventsUri: string): DayPlan {
+export function planDays(request: DatedRequest, listing: LogListing, eventsUri: string): DayPlan {
   assertHasDays(listing, eventsUri);
   const first = listing.days[0]!;
   const last = listing.days[listing.days.length - 1]!;
@@ -90,7 +120,8 @@ export function planDays(request: Exclude<RunRequest, { mode: 'full' }>, listing
   if (request.strict && missing.length > 0) {
     throw new ConfigError(`--strict: no log file for ${missing.join(', ')} under ${eventsUri}. Drop --strict to skip such days.`);
   }
-  return { days: wanted.filter((d) => available.has(d)), missing };
+  const days = wanted.filter((d) => available.has(d));
+  return { days, missing, files: listing.files.filter((f) => f.day !== undefined && days.includes(f.day)) };
 }
 
 export interface EtlRunOptions {
@@ -117,6 +148,20 @@ export interface EtlRunOptions {
    * @default no check
    */
   readonly staleAfterHours?: number;
+  /**
+   * Lists the source with each file's size and version (source-files.ts: localFiles or s3Files). --new needs
+   * it, to find the new and changed days; a full run lists the events prefix with it to record what it
+   * loaded in loaded_files (without it, loaded_files is emptied and --new loads every day once more).
+   */
+  readonly listFiles?: ListFiles;
+  /**
+   * The time (epoch ms) by which the run must have ended (--new, --date, --from/--to; a plain full run takes
+   * none). It does not start a day, or a first full load, that it estimates it cannot finish before then
+   * (budget.ts: this run's days, etl_runs' history, a margin); what it leaves is in the summary's
+   * `remaining`, for the next run.
+   * @default no limit
+   */
+  readonly deadline?: number;
 }
 
 export interface EtlRunSummary {
@@ -129,12 +174,27 @@ export interface EtlRunSummary {
   readonly skipped: readonly string[];
   readonly rowsLoaded: Readonly<Record<string, number>>;
   readonly rowsRejected: Readonly<Record<string, number>>;
+  /** The days published: those of `days`, or every day of the logs after a full load (none for a plain full run). */
+  readonly published: readonly string[];
+  /** Days it found to load but did not start (stopped by its deadline, or a first load refused); the next run loads them. */
+  readonly remaining: readonly string[];
+  /**
+   * Why it stopped before loading everything it found (only with a deadline). 'budget': the deadline left no time for the next
+   * day (status 'succeeded' if it published some day, else 'failed'); 'first-load': the warehouse was never
+   * loaded and its first (full) load cannot fit before the deadline, so nothing was started (status 'failed').
+   * Such runs return their summary rather than throw; a load that fails still throws.
+   */
+  readonly stopped?: 'budget' | 'first-load';
+  /** Says why, when `stopped`: what is left and what to do. */
+  readonly reason?: string;
+  /** The line etl_runs holds for the run: nothing new, days skipped, what the budget left. */
+  readonly message?: string;
 }
 
 /** Runs what the request asks and records it in etl_runs; a failure is recorded, then rethrown with where to resume. */
 export async function runEtl(warehouse: Warehouse, request: RunRequest, options: EtlRunOptions): Promise<EtlRunSummary> {
   const progress = options.progress ?? silentProgress;
-  const dated = request.mode === 'full' ? undefined : request;
+  const dated = request.mode === 'day' || request.mode === 'range' ? request : undefined;
   // Before the ledger's row or anything else: views over the tables a run replaces, or tables another
   // identity owns, would make it fail midway (publish.ts).
   await assertReplaceable(warehouse);
@@ -154,20 +214,51 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
   const reject = (rejected: readonly { table: string }[]) => add(rowsRejected, Object.fromEntries(rejected.map((r) => [r.table, rejected.filter((x) => x.table === r.table).length])));
   const published: DayLoadResult[] = [];
   let current: string | undefined;
+  // How a run ends without failing: its ledger row completed, its summary returned.
+  const end = async (
+    status: 'succeeded' | 'failed',
+    extra: { full?: PipelineSummary; catalogue?: CatalogueReloadResult; skipped?: readonly string[]; published?: readonly string[] } & Pick<EtlRunSummary, 'remaining' | 'stopped' | 'reason' | 'message'>,
+  ): Promise<EtlRunSummary> => {
+    const days = extra.published ?? published.map((d) => d.day);
+    await record.finish({ status, days, rowsLoaded, rowsRejected, message: extra.message });
+    return { runId: record.runId, mode: request.mode, status, days: published, skipped: [], ...extra, published: days, rowsLoaded, rowsRejected };
+  };
+  const fullLoad = async (files: FilesLoaded | undefined) => {
+    const full = await runPipeline(warehouse, { sources: options.sources, fresh: options.fresh, progress, readers: options.readers, replaceableChecked: true, files });
+    for (const s of full.steps) if (s.step.startsWith('load ') && s.rows !== undefined) rowsLoaded[s.step.slice(5)] = s.rows;
+    add(rowsLoaded, full.tables);
+    reject(full.rejected);
+    return full;
+  };
   try {
-    if (dated === undefined) {
-      const full = await runPipeline(warehouse, { sources: options.sources, fresh: options.fresh, progress, readers: options.readers, replaceableChecked: true });
-      for (const s of full.steps) if (s.step.startsWith('load ') && s.rows !== undefined) rowsLoaded[s.step.slice(5)] = s.rows;
-      add(rowsLoaded, full.tables);
-      reject(full.rejected);
-      const summary = { runId: record.runId, mode: request.mode, status: 'succeeded' as const, full, days: [], skipped: [], rowsLoaded, rowsRejected };
-      await record.finish({ status: 'succeeded', days: [], rowsLoaded, rowsRejected });
-      return summary;
+    if (request.mode === 'full') {
+      const files = await listedForRecord(options, progress);
+      const full = await fullLoad(files && { runId: record.runId, files });
+      return await end('succeeded', { full, published: [], remaining: [] });
     }
-    const plan = options.plan ?? { days: daysBetween(dated.from, dated.to), missing: [] };
+    let plan: DayPlan;
+    let budget: RunBudget | undefined;
+    if (request.mode === 'new') {
+      const found = await findNew(warehouse, options, progress);
+      budget = found.budget;
+      if (found.kind === 'first-load') {
+        if (found.refused !== undefined) return await end('failed', { published: [], remaining: found.listing.days, stopped: 'first-load', reason: found.refused, message: found.refused });
+        const full = await fullLoad({ runId: record.runId, files: found.listing.files });
+        return await end('succeeded', { full, published: found.listing.days, remaining: [] });
+      }
+      if (found.plan.days.length === 0) {
+        const message = `Nothing new: the ${found.unchanged} day${found.unchanged === 1 ? '' : 's'} under ${options.sources.eventsUri} ${found.unchanged === 1 ? 'is' : 'are'} loaded from ${found.unchanged === 1 ? 'its' : 'their'} current files.`;
+        return await end('succeeded', { remaining: [], message });
+      }
+      plan = found.plan;
+    } else {
+      plan = options.plan ?? { days: daysBetween(dated!.from, dated!.to), missing: [] };
+      if (options.deadline !== undefined) budget = await RunBudget.of(warehouse, options.deadline);
+    }
+    const reloading = dated?.reloadCatalogue ?? false;
     for (const day of plan.missing) progress.warn(`${day}: no log file under ${options.sources.eventsUri}: skipped`);
     const readiness = await incrementalReadiness(warehouse);
-    if (!readiness.catalogue && !dated.reloadCatalogue) {
+    if (!readiness.catalogue && !reloading) {
       throw new SparkifyError(
         'The song catalogue has never been loaded into this warehouse, and a daily load matches plays against it without reading the ' +
           'song files. Run a full load once (npm run etl), or add --reload-catalogue to this run.',
@@ -175,44 +266,118 @@ export async function runEtl(warehouse: Warehouse, request: RunRequest, options:
     }
     if (readiness.missing.length > 0) await createMissingTables(warehouse, readiness.missing, options.readers);
     let catalogue: CatalogueReloadResult | undefined;
-    if (dated.reloadCatalogue) {
+    if (reloading) {
       catalogue = await reloadCatalogue(warehouse, { sources: options.sources, progress, readers: options.readers });
       add(rowsLoaded, catalogue.rows);
       reject(catalogue.rejected);
     }
     for (const [i, day] of plan.days.entries()) {
+      // A day is started only if it can be published before the deadline: what is not started is left whole.
+      if (budget !== undefined && !budget.allows(budget.dayEstimate())) {
+        const remaining = plan.days.slice(i);
+        const reason = budgetReason(remaining, budget, published.length);
+        return await end(published.length > 0 ? 'succeeded' : 'failed', { catalogue, remaining, stopped: 'budget', reason, message: reason });
+      }
       current = day;
-      const result = await loadDay(warehouse, { sources: options.sources, day, progress });
+      const files = plan.files === undefined ? undefined : { runId: record.runId, files: filesOfDay(plan.files, day) };
+      const result = await loadDay(warehouse, { sources: options.sources, day, progress, files });
+      budget?.timedDay(result.ms);
       published.push(result);
       add(rowsLoaded, result.rows);
       reject(result.rejected);
       options.onDay?.(result, i, plan.days.length);
     }
     current = undefined;
-    const days = published.map((d) => d.day);
-    await record.finish({
-      status: 'succeeded',
-      days,
-      rowsLoaded,
-      rowsRejected,
-      message: plan.missing.length > 0 ? `skipped (no log file): ${plan.missing.join(', ')}` : undefined,
-    });
-    return { runId: record.runId, mode: request.mode, status: 'succeeded', catalogue, days: published, skipped: plan.missing, rowsLoaded, rowsRejected };
+    const message = plan.missing.length > 0 ? `skipped (no log file): ${plan.missing.join(', ')}` : undefined;
+    return await end('succeeded', { catalogue, skipped: plan.missing, remaining: [], message });
   } catch (e) {
     const status = e instanceof SparkifyError && e.exitCode === 130 ? 'interrupted' : 'failed';
-    const message = failureMessage(e, dated, published, current);
+    const message = request.mode === 'new' ? newRunFailure(e, published, current) : failureMessage(e, dated, published, current);
     try {
       await record.finish({ status, days: published.map((d) => d.day), rowsLoaded, rowsRejected, message });
     } catch (ledgerError) {
       progress.warn(`The run's outcome could not be written to etl_runs: ${(ledgerError as Error).message}`);
     }
-    if (dated === undefined || !(e instanceof SparkifyError)) throw e;
+    if (request.mode === 'full' || !(e instanceof SparkifyError)) throw e;
     throw new SparkifyError(message, e.exitCode, { cause: e });
   }
 }
 
+/**
+ * A full run's listing of the events prefix, for loaded_files; without it (no lister, or the listing failed:
+ * COPY reads S3 with the warehouse's role, the listing with the caller's credentials) the run still loads,
+ * and loaded_files is emptied, so --new loads each day once more.
+ */
+async function listedForRecord(options: EtlRunOptions, progress: Progress): Promise<readonly DatedFile[] | undefined> {
+  if (options.listFiles === undefined) return undefined;
+  try {
+    return (await logDays(options.listFiles)(options.sources.eventsUri)).files;
+  } catch (e) {
+    progress.warn(`${(e as Error).message} The load goes on, without a record of its files: the next --new run loads every day again.`);
+    return undefined;
+  }
+}
+
+type Found =
+  | { readonly kind: 'first-load'; readonly listing: LogListing; readonly budget: RunBudget; readonly refused?: string }
+  | { readonly kind: 'days'; readonly plan: DayPlan; readonly unchanged: number; readonly budget: RunBudget };
+
+/**
+ * --new: the listing of the events prefix against loaded_files. A warehouse without the catalogue was never
+ * loaded: its first load is a full one, refused (not started) when it cannot fit before the deadline.
+ */
+async function findNew(warehouse: Warehouse, options: EtlRunOptions, progress: Progress): Promise<Found> {
+  if (options.listFiles === undefined) throw new SparkifyError('A --new run lists the source to find what is new: runEtl needs options.listFiles (source-files.ts).');
+  const { eventsUri, songsUri } = options.sources;
+  const listing = await logDays(options.listFiles)(eventsUri);
+  assertHasDays(listing, eventsUri);
+  if (listing.undated.length > 0) {
+    const shown = listing.undated.slice(0, 3).join(', ');
+    progress.warn(
+      `${listing.undated.length} file${listing.undated.length === 1 ? '' : 's'} under ${eventsUri} name${listing.undated.length === 1 ? 's' : ''} no day ` +
+        `(${shown}${listing.undated.length > 3 ? ', …' : ''}): --new loads days, so ${listing.undated.length === 1 ? 'it is' : 'they are'} not read; a full run reads them.`,
+    );
+  }
+  const budget = await RunBudget.of(warehouse, options.deadline);
+  if (!(await incrementalReadiness(warehouse)).catalogue) {
+    if (options.deadline === undefined) return { kind: 'first-load', listing, budget };
+    const songFiles = (await options.listFiles(songsUri)).length;
+    const logBytes = listing.files.reduce((n, f) => n + f.size, 0);
+    const estimate = budget.fullEstimate({ songFiles, logFiles: listing.files.length, logBytes });
+    if (budget.allows(estimate)) return { kind: 'first-load', listing, budget };
+    const refused =
+      `Not started: this warehouse was never loaded, and its first load (${songFiles.toLocaleString('en-US')} song files under ${songsUri}, ` +
+      `${listing.files.length.toLocaleString('en-US')} log files of ${(logBytes / 1_048_576).toFixed(1)} MB) is estimated at ${minutes(estimate)}, ` +
+      `more than the ${minutes(budget.left())} this run has. Stage the catalogue once (npm run stage: COPY then reads a few parts, ` +
+      'docs/staged-catalogue.md), or run the first load from the command line once (npm run etl -- --new); later runs load only what is new.';
+    return { kind: 'first-load', listing, budget, refused };
+  }
+  const found = newDays(listing, await recordedFiles(warehouse));
+  return { kind: 'days', plan: { days: found.days, missing: [], files: listing.files }, unchanged: found.unchanged, budget };
+}
+
+/** What a run stopped by its deadline leaves, and why. */
+function budgetReason(remaining: readonly string[], budget: RunBudget, published: number): string {
+  const left = remaining.length === 1 ? `1 day is left (${remaining[0]})` : `${remaining.length} days are left (${remaining[0]} to ${remaining[remaining.length - 1]})`;
+  return (
+    `Stopped by the time budget after ${published} day${published === 1 ? '' : 's'}: ${left} for the next run. A day is estimated at ` +
+    `${seconds(budget.dayEstimate())} (the slowest timed in this run or recent runs, with a margin), and ${seconds(budget.left())} were left.`
+  );
+}
+
+/** What failed in a --new run, what was published before it, and that the next run retries it. */
+function newRunFailure(e: unknown, published: readonly DayLoadResult[], current: string | undefined): string {
+  const reason = e instanceof Error ? e.message : String(e);
+  if (current === undefined) return reason;
+  const done = published.length > 0 ? `Published before it: ${published.map((d) => d.day).join(', ')}. ` : '';
+  return `${current} failed and was not published: ${reason} ${done}The next run (npm run etl -- --new) loads it again, with the days after it.`;
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+const minutes = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : seconds(ms));
+
 /** What failed, what was published before it, and the command that resumes the range. */
-function failureMessage(e: unknown, dated: Exclude<RunRequest, { mode: 'full' }> | undefined, published: readonly DayLoadResult[], current: string | undefined): string {
+function failureMessage(e: unknown, dated: DatedRequest | undefined, published: readonly DayLoadResult[], current: string | undefined): string {
   const reason = e instanceof Error ? e.message : String(e);
   if (dated === undefined || current === undefined) return reason;
   const done = published.length > 0 ? `Published before it: ${published.map((d) => d.day).join(', ')}. ` : '';

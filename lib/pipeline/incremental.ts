@@ -15,6 +15,7 @@ import { SparkifyError } from '../errors';
 import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { dayParams, dayUri } from './days';
 import { loadDetail, type LoadRejectRow, loadStaging, warnLoad } from './load-staging';
+import { buildLoadedFiles, type FilesLoaded, runBuildLoadedFiles } from './loaded-files';
 import { copyTemplateValues } from './pipeline';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
@@ -30,6 +31,11 @@ export interface DayLoadOptions {
   readonly sources: SourceSettings;
   readonly day: string;
   readonly progress?: Progress;
+  /**
+   * The day's files as listed, recorded in loaded_files when the day is published (in the same transaction).
+   * @default unknown: the day's record is removed, so --new loads the day again
+   */
+  readonly files?: FilesLoaded;
 }
 
 export interface DayLoadResult {
@@ -162,6 +168,8 @@ export async function loadDay(warehouse: Warehouse, options: DayLoadOptions): Pr
       const results = await warehouse.run(statements, { transaction: true });
       const inserted = (table: string) => statements.reduce((n, s, i) => (insertTarget(s.sql) === table ? n + results[i]!.rowsAffected : n), 0);
       const userAgents = await loadUserAgents(warehouse, DAY_SUFFIX);
+      // What the day is loaded from, for loaded_files: published with the day's rows (day_publish.sql).
+      await runBuildLoadedFiles(warehouse, buildLoadedFiles(`loaded_files${DAY_SUFFIX}`, options.files, options.sources.eventsUri));
       const [gone] = await warehouse.query<{ n: number }>('SELECT COUNT(*) AS n FROM user_agents_gone_day');
       return {
         songplays: inserted('songplays_day'),

@@ -13,7 +13,7 @@
 import { describeReject, describeRejects, LoadError } from '../errors';
 import { identifier } from '../sql-literals';
 import type { Warehouse } from '../warehouse/warehouse';
-import { rejectsThatFail } from '../warehouse/local/copy/encoder';
+import { rejectsThatFail } from '../warehouse/max-error';
 import type { Progress, StepResult } from './progress';
 
 export interface LoadRejectRow {

@@ -13,6 +13,7 @@ import type { Statement, Warehouse } from '../warehouse/warehouse';
 import { type Progress, type StepResult, silentProgress, stepper } from './progress';
 import { assertPassed, type CheckResult, runChecks, type TableTests } from './quality-checks';
 import { loadDetail, loadStaging, type LoadRejectRow, warnLoad } from './load-staging';
+import { buildLoadedFiles, type FilesLoaded, LOADED_FILES, runBuildLoadedFiles } from './loaded-files';
 import { assertReplaceable, publishStatements } from './publish';
 import { dataTestsOf, statementsOf } from './sql-files';
 import { BUILD_SUFFIX, modelFile, STAGING_TABLES, STAR_TABLES, type StarTable, STATE_TABLES, stateFile } from './tables';
@@ -33,6 +34,11 @@ export interface PipelineOptions {
   readonly readers?: readonly Reader[];
   /** The caller has already run assertReplaceable (lib/pipeline/publish.ts), before changing anything of its own. */
   readonly replaceableChecked?: boolean;
+  /**
+   * The files under the events prefix as listed before the load, published as loaded_files with the star tables.
+   * @default unknown: loaded_files is emptied, so --new loads every day once more
+   */
+  readonly files?: FilesLoaded;
 }
 
 export interface PipelineSummary {
@@ -99,6 +105,8 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
       const counts = Object.fromEntries(STAR_TABLES.map((t) => [t, 0])) as Record<StarTable, number>;
       statements.forEach((statement, i) => (counts[statement.table] += results[i]!.rowsAffected));
       counts.user_agents += await loadUserAgents(warehouse, BUILD_SUFFIX);
+      // What the run loaded, published with the tables as loaded_files (a full run replaces the whole record).
+      await runBuildLoadedFiles(warehouse, buildLoadedFiles(`${LOADED_FILES}${BUILD_SUFFIX}`, options.files, options.sources.eventsUri));
       return counts;
     },
     (counts) => ({ rows: Object.values(counts).reduce((a, b) => a + b, 0), detail: STAR_TABLES.map((t) => `${t} ${counts[t]}`).join(', ') }),
@@ -121,7 +129,7 @@ export async function runPipeline(warehouse: Warehouse, options: PipelineOptions
   warnAbout(starResults, progress);
 
   await step(PUBLISH_STEP, () =>
-    warehouse.run(publishStatements([...STAR_TABLES, ...STATE_TABLES], options.readers ?? [], 'publish star tables'), { transaction: true }),
+    warehouse.run(publishStatements([...STAR_TABLES, ...STATE_TABLES, LOADED_FILES], options.readers ?? [], 'publish star tables'), { transaction: true }),
   );
 
   return { steps, tables: built, checks, rejected, ms: Math.round(performance.now() - started) };

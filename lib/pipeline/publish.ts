@@ -19,11 +19,11 @@ import { statementsOf } from './sql-files';
 import { BUILD_SUFFIX, STAGING_TABLES, STAR_TABLES, STATE_TABLES } from './tables';
 
 /**
- * Every table a run drops, replaces or writes: staging, builds, the published star and state tables, and
- * the run ledger (etl_runs, which every run writes a row to).
+ * Every table a run drops, replaces or writes: staging, builds, the published star and state tables, the
+ * record of the files loaded (loaded_files), and the run ledger (etl_runs, which every run writes a row to).
  */
 export function tablesReplaced(): string[] {
-  const owned = [...STAR_TABLES, ...STATE_TABLES];
+  const owned = [...STAR_TABLES, ...STATE_TABLES, 'loaded_files'];
   return [...STAGING_TABLES.map((t) => t.name), ...owned.map((t) => `${t}${BUILD_SUFFIX}`), ...owned, 'etl_runs'];
 }
 

@@ -9,7 +9,7 @@ import { SparkifyError } from '../errors';
 import type { Row, Warehouse } from '../warehouse/warehouse';
 import { statementsOf } from './sql-files';
 
-export type RunMode = 'full' | 'day' | 'range';
+export type RunMode = 'full' | 'day' | 'range' | 'new';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
 
 export interface RunOutcome {

@@ -5,6 +5,7 @@
  * Whatever the outcome, a note says so for the `Source:` line: a run never silently loads something else.
  */
 import type { Settings } from '../config';
+import { s3Endpoint } from '../s3-uri';
 import type { StageRecord } from './record';
 
 /** Reads the stage record of `name` at the root of `bucket`; undefined when there is none. */
@@ -48,7 +49,7 @@ export async function useStagedCatalogue(settings: Settings, read: RecordReader 
 async function readFromS3(bucket: string, name: string, region: string | undefined): Promise<StageRecord | undefined> {
   // Loaded only here: the local ETL never pays for the S3 client.
   const { S3StageTarget, s3Client } = require('./s3-store') as typeof import('./s3-store');
-  const client = s3Client({ region: region ?? process.env['AWS_REGION'] ?? 'us-west-2', endpoint: process.env['AWS_ENDPOINT_URL_S3'] });
+  const client = s3Client({ region: region ?? process.env['AWS_REGION'] ?? 'us-west-2', endpoint: s3Endpoint() });
   try {
     return await new S3StageTarget(client, `s3://${bucket}/`, { attempts: 3 }).readRecord(name);
   } finally {

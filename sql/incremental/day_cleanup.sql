@@ -8,3 +8,4 @@ DROP TABLE users_affected_day;
 DROP TABLE users_day;
 DROP TABLE user_day_states_day;
 DROP TABLE loaded_days_day;
+DROP TABLE loaded_files_day;

@@ -43,3 +43,8 @@ SELECT user_id, day, ts, session_id, item_in_session, first_name, last_name, gen
 DELETE FROM loaded_days WHERE day = CAST(:day AS DATE);
 INSERT INTO loaded_days (day, events, songplays, loaded_at)
 SELECT day, events, songplays, loaded_at FROM loaded_days_day;
+
+-- The day's files as loaded (none when they were not known: the day is then loaded again by --new).
+DELETE FROM loaded_files WHERE day = CAST(:day AS DATE);
+INSERT INTO loaded_files (day, uri, size, version, run_id, loaded_at)
+SELECT day, uri, size, version, run_id, loaded_at FROM loaded_files_day;

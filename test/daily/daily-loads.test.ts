@@ -10,7 +10,7 @@ import { DEFAULT_SOURCES } from '../../lib/config';
 import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { type EtlRunOptions, planDays, type RunRequest, runEtl } from '../../lib/pipeline/etl-run';
-import { localLogDays } from '../../lib/pipeline/log-days';
+import { localLogDays } from '../../lib/pipeline/local-files';
 import { lastRuns } from '../../lib/pipeline/run-ledger';
 import { openTestWarehouse, SAMPLE_DIR, type TestWarehouse } from '../helpers/local-warehouse';
 import { shuffled, starSnapshot } from '../helpers/star-snapshot';

@@ -3,7 +3,7 @@
  * the bad-input rules of the command line, and npm run status.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,7 +13,9 @@ import { ConfigError } from '../../lib/errors';
 import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { parseRunRequest, planDays, runEtl } from '../../lib/pipeline/etl-run';
-import { localLogDays, s3LogDays } from '../../lib/pipeline/log-days';
+import { localLogDays } from '../../lib/pipeline/local-files';
+import { s3LogDays } from '../../lib/pipeline/log-days';
+import { s3Files } from '../../lib/pipeline/source-files';
 import { RunInProgressError } from '../../lib/pipeline/run-ledger';
 import { formatStatus, warehouseStatus } from '../../lib/pipeline/warehouse-status';
 import { RedshiftDataApiWarehouse } from '../../lib/warehouse/redshift/redshift-warehouse';
@@ -31,7 +33,8 @@ describe('through the local Data API endpoint', () => {
   beforeAll(async () => {
     source = mkdtempSync(join(tmpdir(), 'sparkify-daily-api-'));
     generate(resolveOptions({ out: source, events: 900, songs: 100, users: 20, days: 4, seed: 3, matchRate: 0.3, force: true }));
-    remote = await startLocalEndpoint({}, { 'udacity-dend': source });
+    // Its S3 side lists the source 3 keys a page, so that every listing takes several.
+    remote = await startLocalEndpoint({ s3: { folders: { 'udacity-dend': source }, pageSize: 3 } }, { 'udacity-dend': source });
     redshift = new RedshiftDataApiWarehouse({ workgroupName: 'sparkify', database: 'dev', region: 'us-west-2', client: remote.client, polling: { firstMs: 2, capMs: 20 } });
   });
   afterAll(async () => {
@@ -97,10 +100,36 @@ describe('through the local Data API endpoint', () => {
     expect(await starSnapshot(redshift)).toEqual(before);
     await redshift.run([{ sql: "DELETE FROM etl_runs WHERE run_id = 'other-run'" }]);
   });
+
+  test('--new lists the source from the endpoint (AWS_ENDPOINT_URL): days loaded before their files were recorded once, then nothing, then a changed day', async () => {
+    const days = (await localLogDays({ 'udacity-dend': source })(DEFAULT_SOURCES.eventsUri)).days;
+    const saved = { id: process.env['AWS_ACCESS_KEY_ID'], secret: process.env['AWS_SECRET_ACCESS_KEY'] };
+    process.env['AWS_ACCESS_KEY_ID'] = 'AKIALOCALTEST';
+    process.env['AWS_SECRET_ACCESS_KEY'] = 'local-secret';
+    const last = days[days.length - 1]!;
+    const file = join(source, 'log_data', last.slice(0, 4), last.slice(5, 7), `${last}-events.json`);
+    const original = readFileSync(file, 'utf8');
+    try {
+      const newRun = { ...options, listFiles: s3Files('us-west-2', { AWS_ENDPOINT_URL: remote.endpoint.url }) };
+      expect((await runEtl(redshift, { mode: 'new' }, newRun)).published).toEqual(days);
+      expect((await runEtl(redshift, { mode: 'new' }, newRun)).message).toMatch(/^Nothing new: the \d+ days under s3:\/\/udacity-dend\/log_data are loaded/);
+      const lines = original.trimEnd().split('\n');
+      writeFileSync(file, `${lines.slice(1).join('\n')}\n`); // one event fewer
+      expect((await runEtl(redshift, { mode: 'new' }, newRun)).published).toEqual([last]);
+      const [loaded] = await redshift.query<{ events: number }>('SELECT events FROM loaded_days WHERE day = :day', { day: last });
+      expect(Number(loaded!.events)).toBe(lines.length - 1);
+    } finally {
+      writeFileSync(file, original);
+      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
 });
 
 describe('bad input is refused before anything runs (exit code 2)', () => {
-  const listing = { days: ['2018-11-01', '2018-11-02', '2018-11-04'], undated: [] };
+  const listing = { days: ['2018-11-01', '2018-11-02', '2018-11-04'], undated: [], files: [] };
   const refused = (f: () => unknown) => {
     try {
       f();
@@ -122,12 +151,15 @@ describe('bad input is refused before anything runs (exit code 2)', () => {
     expect(refused(() => parseRunRequest({ fullRefresh: true, date: '2018-11-01' }))).toMatch(/--full-refresh/);
     expect(parseRunRequest({})).toEqual({ mode: 'full' });
     expect(parseRunRequest({ fullRefresh: true })).toEqual({ mode: 'full' });
+    expect(parseRunRequest({ new: true })).toEqual({ mode: 'new' });
+    expect(refused(() => parseRunRequest({ new: true, date: '2018-11-05' }))).toMatch(/^--new loads whatever days are new or changed .* it takes no --date\/--from\/--to\./);
+    expect(refused(() => parseRunRequest({ new: true, fullRefresh: true, reloadCatalogue: true }))).toMatch(/it takes no --full-refresh or --reload-catalogue\./);
   });
 
   test('a date outside the data; a missing day skipped, or refused with --strict', () => {
     const range = (from: string, to: string, strict = false) => ({ mode: 'range' as const, from, to, strict, reloadCatalogue: false });
     expect(refused(() => planDays(range('2018-10-31', '2018-11-02'), listing, 's3://b/log_data'))).toMatch(/2018-10-31 is outside the data.*2018-11-01 to 2018-11-04/);
-    expect(planDays(range('2018-11-01', '2018-11-04'), listing, 's3://b/log_data')).toEqual({ days: ['2018-11-01', '2018-11-02', '2018-11-04'], missing: ['2018-11-03'] });
+    expect(planDays(range('2018-11-01', '2018-11-04'), listing, 's3://b/log_data')).toEqual({ days: ['2018-11-01', '2018-11-02', '2018-11-04'], missing: ['2018-11-03'], files: [] });
     expect(refused(() => planDays(range('2018-11-01', '2018-11-04', true), listing, 's3://b/log_data'))).toMatch(/--strict: no log file for 2018-11-03/);
   });
 
@@ -153,7 +185,8 @@ test('on Redshift the days come from S3 ListObjectsV2 of the events prefix, ever
     IsTruncated: false,
   });
   try {
-    expect(await s3LogDays('us-west-2')('s3://udacity-dend/log_data')).toEqual({
+    const { days, undated } = await s3LogDays('us-west-2')('s3://udacity-dend/log_data');
+    expect({ days, undated }).toEqual({
       days: ['2018-11-01', '2018-11-02'],
       undated: ['s3://udacity-dend/log_data/README', 's3://udacity-dend/log_data/2018/12/2018-11-03-events.json'],
     });

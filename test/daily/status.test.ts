@@ -11,7 +11,7 @@ import { DEFAULT_SOURCES } from '../../lib/config';
 import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { type RunRequest, runEtl } from '../../lib/pipeline/etl-run';
-import { localLogDays } from '../../lib/pipeline/log-days';
+import { localLogDays } from '../../lib/pipeline/local-files';
 import { LocalWarehouse } from '../../lib/warehouse/local/local-warehouse';
 import { openTestWarehouse } from '../helpers/local-warehouse';
 import { ROOT } from '../helpers/processes';
@@ -88,7 +88,7 @@ describe('a warehouse with a history', () => {
       days: { day: string; events: number; songplays: number; loaded_at: string }[];
       tables: Record<string, number>;
     };
-    expect(Object.keys(json).sort()).toEqual(['days', 'gaps', 'runs', 'tables', 'target', 'warehouse']);
+    expect(Object.keys(json).sort()).toEqual(['days', 'files', 'gaps', 'runs', 'tables', 'target', 'warehouse']);
     expect(json['target']).toEqual({ kind: 'local', dataDir });
     expect(json.runs.map((r) => [r.mode, r.status, r.first_day, r.days])).toEqual([
       ['day', 'succeeded', days[2], days[2]],
@@ -117,7 +117,8 @@ test('an empty warehouse says so; a missing one is an error; --help, --version, 
     expect(empty.stdout).toContain('Last runs (newest first):\n  none recorded (no run has written etl_runs yet)\n');
     expect(empty.stdout).toContain('Days loaded: none\nGaps: none\n');
     expect(empty.stdout).toContain('Tables: none yet (run npm run etl)');
-    expect(JSON.parse(status('--data-dir', dataDir, '--json').stdout)).toMatchObject({ runs: [], days: [], gaps: [], tables: {} });
+    expect(empty.stdout).toContain('Files loaded: none recorded');
+    expect(JSON.parse(status('--data-dir', dataDir, '--json').stdout)).toMatchObject({ runs: [], days: [], gaps: [], tables: {}, files: [] });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

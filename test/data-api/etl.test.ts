@@ -1,9 +1,11 @@
 /**
  * End to end: the whole `npm run etl`, in its own process, through the real AWS SDK to the local Data API
- * endpoint — nothing changed but AWS_ENDPOINT_URL_REDSHIFT_DATA — builds exactly the tables the local
+ * endpoint — nothing changed but AWS_ENDPOINT_URL — builds exactly the tables the local
  * target builds, and its --json summary shows what the Data API cost.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ListStatementsCommand } from '@aws-sdk/client-redshift-data';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SOURCES } from '../../lib/config';
@@ -90,6 +92,27 @@ describe('npm run etl --target redshift through the local endpoint', () => {
     // The cap between polls is 1 s; a round trip on a loaded test machine adds a little to the worst case.
     expect(dataApi.maxOverheadMs).toBeLessThan(1250);
     expect(dataApi.overheadMs / dataApi.statements).toBeLessThan(1000);
+  });
+
+  test('--new and --date run offline too (S3 from the endpoint): nothing new after the full load, a day loaded, the files with their ETags', async () => {
+    const env = endpointEnvironment(remote.endpoint.url);
+    const fresh = await runScript('etl.ts', [...REDSHIFT_FLAGS, '--new'], env);
+    expect(fresh.stderr).toMatch(/^Nothing new: the 30 days under s3:\/\/udacity-dend\/log_data are loaded from their current files\.$/m);
+    expect(fresh.code).toBe(0);
+    const day = await runScript('etl.ts', [...REDSHIFT_FLAGS, '--date', '2018-11-05'], env);
+    expect(day.stderr).toMatch(/^Published 2018-11-05 \(1\/1\): \d+ plays/m);
+    expect(day.code).toBe(0);
+    // (npm run status reads these through the Data API: test/daily/data-api-and-cli.test.ts.)
+    const runs = await remote.db.warehouse.query<{ mode: string; status: string }>('SELECT mode, status FROM etl_runs ORDER BY started_at DESC');
+    expect(runs.map((r) => [r.mode, r.status])).toEqual([['day', 'succeeded'], ['new', 'succeeded'], ['full', 'succeeded']]);
+    const files = await remote.db.warehouse.query<{ day: string; uri: string; version: string }>('SELECT day, uri, version FROM loaded_files');
+    expect(files).toHaveLength(30);
+    const file = files.find((f) => f.day === '2018-11-05')!;
+    expect(file.uri).toBe('s3://udacity-dend/log_data/2018/11/2018-11-05-events.json');
+    // S3's ETag of a single-part upload: the hex MD5 of the content, in quotes.
+    const md5 = createHash('md5').update(readFileSync(join(ROOT, 'data', 'sample', 'log_data', '2018', '11', '2018-11-05-events.json'))).digest('hex');
+    expect(file.version).toBe(`"${md5}"`);
+    for (const table of STAR_TABLES) expect(await contents(remote.db.warehouse, table)).toEqual(await contents(local.warehouse, table));
   });
 });
 

@@ -79,7 +79,7 @@ describe('on a warehouse holding a published star schema', () => {
       expect(error).toBeInstanceOf(StatementError);
       const at = 2 * STAR_TABLES.indexOf('songplays') + 2;
       expect(error.message).toBe(
-        `publish star tables failed on Redshift at statement ${at} of ${2 * (STAR_TABLES.length + STATE_TABLES.length)}: ERROR: could not rename: disk full (injected). ` +
+        `publish star tables failed on Redshift at statement ${at} of ${2 * (STAR_TABLES.length + STATE_TABLES.length + 1)}: ERROR: could not rename: disk full (injected). ` +
           'SQL: ALTER TABLE songplays_next RENAME TO songplays. The batch ran as one transaction, so none of it took effect.',
       );
     });

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { DataApiEndpoint, type DataApiEndpointOptions } from '../../lib/data-api-endpoint/endpoint';
-import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
+import { openTestWarehouse, SAMPLE_DIR, type TestWarehouse } from '../helpers/local-warehouse';
 
 // The SDK warns once per process that it will soon need a newer Node; that is for the machine's owner, not these tests.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
@@ -20,7 +20,8 @@ export async function startLocalEndpoint(
   s3Folders?: Record<string, string>,
 ): Promise<LocalEndpoint> {
   const db = await openTestWarehouse(s3Folders);
-  const endpoint = await DataApiEndpoint.start({ warehouse: db.warehouse, ...options });
+  // S3 calls are answered over the same folders the warehouse's COPY reads.
+  const endpoint = await DataApiEndpoint.start({ warehouse: db.warehouse, s3: { folders: s3Folders ?? { 'udacity-dend': SAMPLE_DIR } }, ...options });
   const client = new RedshiftDataClient({
     endpoint: endpoint.url,
     region: 'us-west-2',
@@ -52,13 +53,13 @@ const ROOT = resolve(__dirname, '..', '..');
 
 /**
  * The environment of a script run against `endpoint`: this process's environment without any AWS or
- * SPARKIFY setting, dummy keys, and nothing of this machine's AWS or cdk settings.
+ * SPARKIFY setting, dummy keys, and nothing of this machine's AWS or cdk settings. AWS_ENDPOINT_URL alone
+ * points every client at the endpoint: the Data API, Redshift Serverless and S3.
  */
 export function endpointEnvironment(endpoint: string): NodeJS.ProcessEnv {
   return {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|SPARKIFY_)/.test(name))),
-    AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
-    AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: endpoint,
+    AWS_ENDPOINT_URL: endpoint,
     AWS_ACCESS_KEY_ID: 'AKIALOCALTEST',
     AWS_SECRET_ACCESS_KEY: 'local-secret',
     AWS_CONFIG_FILE: join(ROOT, 'no-such-aws-config'),

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SOURCES } from '../../lib/config';
 import { runEtl } from '../../lib/pipeline/etl-run';
-import { localLogDays } from '../../lib/pipeline/log-days';
+import { localLogDays } from '../../lib/pipeline/local-files';
 import type { Warehouse } from '../../lib/warehouse/warehouse';
 import { openTestWarehouse } from '../helpers/local-warehouse';
 import { shuffled } from '../helpers/star-snapshot';

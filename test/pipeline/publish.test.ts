@@ -93,7 +93,7 @@ describe('through the local Data API endpoint, each caller its own database user
     const before = await state(db.warehouse);
     const error: SparkifyError = await runPipeline(as(key, secret), { sources: DEFAULT_SOURCES }).catch((e) => e);
     expect(error).toBeInstanceOf(SparkifyError);
-    expect(error.message).toMatch(new RegExp(`^The run signs in as ${user}, but artists, loaded_days, song_catalogue, songplays, songs, staging_events, staging_songs, time, user_agents, user_day_states, users belong to IAM:AKIAFIRST, `));
+    expect(error.message).toMatch(new RegExp(`^The run signs in as ${user}, but artists, loaded_days, loaded_files, song_catalogue, songplays, songs, staging_events, staging_songs, time, user_agents, user_day_states, users belong to IAM:AKIAFIRST, `));
     expect(error.message).toContain(`ALTER TABLE songplays OWNER TO "${user}";`);
     expect(await state(db.warehouse)).toEqual(before);
   });

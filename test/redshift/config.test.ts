@@ -85,6 +85,31 @@ test('a workgroup given without outputs means Redshift, in the database every na
   expect(settings.why).toBe('a workgroup is given by --workgroup');
 });
 
+test('the environment alone (what the scheduled loader gets) names the Redshift target, its source and the staging bucket', () => {
+  const env = {
+    SPARKIFY_CDK_OUTPUTS: join(dir, 'none.json'),
+    SPARKIFY_TARGET: 'redshift',
+    SPARKIFY_WORKGROUP: 'sparkify',
+    SPARKIFY_DATABASE: 'sparkify',
+    SPARKIFY_IAM_ROLE: ROLE,
+    SPARKIFY_EVENTS_URI: 's3://my-logs/log_data',
+    SPARKIFY_SONGS_URI: undefined,
+    SPARKIFY_SOURCE_REGION: 'eu-west-1',
+    SPARKIFY_STAGING_BUCKET: 'sparkify-staging-123456789012',
+    SPARKIFY_STATEMENT_TIMEOUT: '600',
+    AWS_REGION: 'us-east-2',
+  };
+  const settings = resolveSettings({}, env);
+  expect(settings.why).toBe('chosen by SPARKIFY_TARGET');
+  // The region is left to the SDK, which reads AWS_REGION (as Lambda sets it).
+  expect(settings.target).toEqual({ kind: 'redshift', workgroupName: 'sparkify', database: 'sparkify', region: undefined, secretArn: undefined, statementTimeoutMs: 600_000, endpoint: undefined });
+  expect(settings.sources).toMatchObject({ eventsUri: 's3://my-logs/log_data', songsUri: 's3://udacity-dend/song_data', region: 'eu-west-1', iamRole: ROLE });
+  expect(settings.stagingBucket).toBe('sparkify-staging-123456789012');
+  // Songs named explicitly win over the staging bucket; a bucket given as a URI is refused with the variable's name.
+  expect(resolveSettings({}, { ...env, SPARKIFY_SONGS_URI: 's3://my-songs/song_data' }).stagingBucket).toBeUndefined();
+  expect(() => resolveSettings({}, { ...env, SPARKIFY_STAGING_BUCKET: 's3://sparkify-staging' })).toThrow(/^SPARKIFY_STAGING_BUCKET must be an S3 bucket name/);
+});
+
 test('AWS_DEFAULT_REGION (which the AWS CLI reads and the SDK does not) is honoured after AWS_REGION', () => {
   const region = (env: NodeJS.ProcessEnv) => (settingsWith(undefined, { workgroup: 'sparkify' }, env).target as { region?: string }).region;
   expect(region({ AWS_DEFAULT_REGION: 'eu-central-1' })).toBe('eu-central-1');

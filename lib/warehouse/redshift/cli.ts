@@ -14,11 +14,12 @@ export function addRedshiftOptions(command: Command): Command {
 export const REDSHIFT_ENVIRONMENT_HELP = `
 Redshift target: chosen when cdk-outputs.json (from npx cdk deploy) holds the stack's outputs, or a workgroup
   is given; --target local overrides. Flags win over SPARKIFY_WORKGROUP, SPARKIFY_DATABASE, SPARKIFY_REGION,
-  SPARKIFY_SECRET_ARN, SPARKIFY_STATEMENT_TIMEOUT, which win over the outputs. SPARKIFY_CDK_OUTPUTS names
-  another outputs file, SPARKIFY_STACK a stack in it. Credentials come from the AWS SDK's default chain
+  SPARKIFY_SECRET_ARN, SPARKIFY_STATEMENT_TIMEOUT, SPARKIFY_STAGING_BUCKET, which win over the outputs
+  (SPARKIFY_TARGET=redshift with these needs no outputs file). SPARKIFY_CDK_OUTPUTS names another outputs
+  file, SPARKIFY_STACK a stack in it. Credentials come from the AWS SDK's default chain
   (AWS_PROFILE, AWS_ACCESS_KEY_ID…); the region from AWS_REGION, then AWS_DEFAULT_REGION. AWS_ENDPOINT_URL
-  (or AWS_ENDPOINT_URL_REDSHIFT_DATA and AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS) points the SDK at other
-  endpoints, such as npm run data-api. Before the first statement the ETL checks the workgroup is AVAILABLE,
+  (or AWS_ENDPOINT_URL_REDSHIFT_DATA, AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS, AWS_ENDPOINT_URL_S3) points the
+  SDK at other endpoints, such as npm run data-api (S3 then path-style). Before the first statement the ETL checks the workgroup is AVAILABLE,
   its namespace has the COPY role, and the database exists.`;
 
 /**

@@ -15,6 +15,7 @@ import { CopyBuffer } from './binary';
 import { type ColumnInfo, type ConversionOptions, converterFor, FieldError } from './column-values';
 import { jsonRecords, jsonRecordsOfBytes } from './json-records';
 import type { S3Object } from './s3-mounts';
+import { rejectsThatFail } from '../../max-error';
 
 export type PathStep = string | number;
 
@@ -51,15 +52,6 @@ export interface EncodeOutcome {
 
 /** Encoded rows go to the chunk file this many bytes at a time. */
 const FLUSH_BYTES = 1 << 20;
-
-/**
- * How many rejects make a load fail under MAXERROR n, as Redshift documents it: "If the load returns the
- * error_count number of errors or greater, the load fails", and 0 or 1 both fail at the first. So MAXERROR 2
- * tolerates one reject, not two.
- */
-export function rejectsThatFail(maxError: number): number {
-  return Math.max(1, maxError);
-}
 
 export const AUTO_NEEDS_OBJECT = "FORMAT AS JSON 'auto' needs a JSON object per record; map arrays with a JSONPaths file";
 

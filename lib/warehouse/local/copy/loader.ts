@@ -22,7 +22,8 @@ import { Worker } from 'node:worker_threads';
 import { LoadError, type LoadReject } from '../../../errors';
 import { castFromText, type ColumnInfo, converterFor } from './column-values';
 import type { CopyCommand } from './command';
-import { type Chunk, type EncodeOutcome, type EncodeSettings, encodeChunks, type FieldMapping, isObject, type PathStep, rejectsThatFail } from './encoder';
+import { type Chunk, type EncodeOutcome, type EncodeSettings, encodeChunks, type FieldMapping, isObject, type PathStep } from './encoder';
+import { rejectsThatFail } from '../../max-error';
 import type { WorkerData } from './worker';
 import type { S3Mounts, S3Object } from './s3-mounts';
 

@@ -6,6 +6,7 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ConfigError } from '../../../errors';
+import { parseS3Uri } from '../../../s3-uri';
 
 export interface S3Object {
   /** The object's URI, as Redshift names it in sys_load_error_detail. */
@@ -70,8 +71,3 @@ export class S3Mounts {
   }
 }
 
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/.exec(uri);
-  if (!m) throw new ConfigError(`"${uri}" is not an S3 URI of the form s3://bucket/key.`);
-  return { bucket: m[1]!, key: m[2]! };
-}
