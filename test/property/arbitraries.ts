@@ -287,7 +287,8 @@ export interface CatalogueChange {
   readonly day: number;
   readonly keep: readonly boolean[];
   readonly durations: readonly unknown[];
-  readonly add: readonly SongFile[];
+  /** New songs, each of an existing song's title and artist name (a new candidate for its plays) or not. */
+  readonly add: readonly { readonly of: number | null; readonly like: SongFile }[];
 }
 
 export type Step = { readonly kind: 'load'; readonly day: number } | DayEdit | CatalogueChange;
@@ -303,13 +304,14 @@ export const dayEdit: fc.Arbitrary<DayEdit> = fc.record({
 export const catalogueChange: fc.Arbitrary<CatalogueChange> = fc.record({
   kind: fc.constant('catalogue' as const),
   day: fc.nat(),
-  keep: fc.array(fc.boolean(), { minLength: 9, maxLength: 9 }),
-  durations: fc.array(fc.constantFrom<unknown>(undefined, 200, 199.5, 200.5, null), { minLength: 9, maxLength: 9 }),
-  add: fc.array(songFile, { maxLength: 3 }),
+  keep: fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }),
+  // 199.5 and 200.5 are equally far from a play of 200: the rematch must break the tie as the match does.
+  durations: fc.array(fc.constantFrom<unknown>(undefined, 200, 199.5, 200.5, 199.5, 200.5, null), { minLength: 11, maxLength: 11 }),
+  add: fc.array(fc.record({ of: fc.option(fc.nat(), { freq: 4 }), like: songFile }), { maxLength: 3 }),
 });
 
 export const steps: fc.Arbitrary<Step[]> = fc.array(
-  fc.oneof({ arbitrary: fc.record({ kind: fc.constant('load' as const), day: fc.nat() }), weight: 3 }, { arbitrary: dayEdit, weight: 3 }, { arbitrary: catalogueChange, weight: 1 }),
+  fc.oneof({ arbitrary: fc.record({ kind: fc.constant('load' as const), day: fc.nat() }), weight: 3 }, { arbitrary: dayEdit, weight: 3 }, { arbitrary: catalogueChange, weight: 2 }),
   { maxLength: 6 },
 );
 
@@ -332,7 +334,14 @@ export function applyCatalogue(songs: readonly SongFile[], change: CatalogueChan
   const kept = songs
     .filter((_, i) => change.keep[i % change.keep.length])
     .map((s, i) => (change.durations[i] === undefined ? s : { ...s, record: { ...s.record, duration: change.durations[i] } }));
-  const next = [...kept, ...change.add];
+  const next = [
+    ...kept,
+    ...change.add.map(({ of, like }) => {
+      if (of === null) return like;
+      const { title, artist_name } = songs[of % songs.length]!.record;
+      return { ...like, record: withoutAbsent({ ...like.record, title, artist_name, duration: change.durations[(of % 11)] ?? like.record['duration'] }) };
+    }),
+  ];
   const named = (s: SongFile) => typeof s.record['artist_name'] === 'string' && s.record['artist_name'].trim() !== '' && String(s.record['title']).trim() !== '';
   return next.some(named) ? next : [...next, ...songs.filter(named).slice(0, 1)];
 }
