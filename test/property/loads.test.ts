@@ -19,8 +19,8 @@ import { normalized, parseCopy, parseGrant, requiredCopy } from './redshift-synt
 import { parameters, timeoutOf } from './settings';
 import { type Source, writeSource } from './source';
 
-const FULL_RUNS = 8;
-const HISTORY_RUNS = 6;
+const FULL_RUNS = 12;
+const HISTORY_RUNS = 10;
 const db = usePropertyWarehouse(async (warehouse) => {
   // Readers to grant to: Redshift's group and role are both roles to Postgres.
   await warehouse.run(READERS.map((r) => ({ sql: `CREATE ROLE ${r.name}` })));
