@@ -33,5 +33,8 @@ LEFT JOIN (
     JOIN {{catalogue}} AS s ON RTRIM(ev.song) = s.title AND RTRIM(ev.artist) = s.artist_name
     WHERE RTRIM(ev.page) = 'NextSong'
 ) AS m
-    ON m.session_id = e.session_id AND m.item_in_session = e.item_in_session AND m.ts = e.ts AND m.rn = 1
+    ON m.ts = e.ts AND m.rn = 1
+   -- NULL-safe: an event whose session or item is NULL is still one event (its id counts NULL as ''), and matched.
+   AND (m.session_id = e.session_id OR (m.session_id IS NULL AND e.session_id IS NULL))
+   AND (m.item_in_session = e.item_in_session OR (m.item_in_session IS NULL AND e.item_in_session IS NULL))
 WHERE RTRIM(e.page) = 'NextSong';

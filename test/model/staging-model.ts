@@ -12,11 +12,18 @@
  * - a missing key or JSON null loads NULL.
  * A value COPY would reject (or that the model does not cover) throws: fixtures for the model hold only
  * loadable rows, so a throw means the fixture, not the warehouse, is wrong.
+ *
+ * `copyOf` models one COPY with any subset of those options and MAXERROR, as Redshift's COPY reference states
+ * them: without EMPTYASNULL "" loads as "", without BLANKSASNULL "  " as "  " (both apply to CHAR and VARCHAR
+ * only; an empty or blank field of another type is always NULL); without TIMEFORMAT a timestamp must be text
+ * 'YYYY-MM-DD HH:MI:SS'; a value that cannot load rejects its row (the first such column in table order is
+ * the one named); "if the load returns the error_count number of errors or greater, the load fails" (so
+ * MAXERROR 0 and 1 both fail at the first), and then nothing loads.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export type ColumnKind = 'text' | 'integer' | 'double' | 'epochmillis';
+export type ColumnKind = 'text' | 'integer' | 'smallint' | 'double' | 'epochmillis';
 export type Value = string | number | null;
 
 /** staging_events' columns in table order (sql/staging/staging_events.sql), with each VARCHAR's byte width. */
@@ -35,7 +42,7 @@ const EVENT_COLUMNS = [
   ['registration', 'double'],
   ['session_id', 'integer'],
   ['song', 'text', 1024],
-  ['status', 'integer'],
+  ['status', 'smallint'],
   ['ts', 'epochmillis'],
   ['user_agent', 'text', 1024],
   ['user_id', 'integer'],
@@ -51,7 +58,7 @@ const SONG_COLUMNS = [
   ['song_id', 'text', 32],
   ['title', 'text', 1024],
   ['duration', 'double'],
-  ['year', 'integer'],
+  ['year', 'smallint'],
 ] as const;
 
 export interface StagingEvent {
@@ -152,22 +159,89 @@ function recordsOf(file: string): Record<string, unknown>[] {
 
 type ColumnSpec = readonly [string, ColumnKind, number?];
 
-function toRow(columns: readonly ColumnSpec[], valueAt: (column: number) => unknown, where: string): Record<string, Value> {
-  return Object.fromEntries(columns.map(([name, kind, width], i) => [name, load(valueAt(i), kind, width, `${where}, column ${name}`)]));
+/** The options of one COPY, as copyOf models them. */
+export interface CopyOptions {
+  readonly blanksAsNull: boolean;
+  readonly emptyAsNull: boolean;
+  /** TIMEFORMAT 'epochmillisecs'; without it, the default text format. */
+  readonly epochMillis: boolean;
+  /** MAXERROR; 0 when the statement has none. */
+  readonly maxError: number;
 }
 
+/** The options sql/staging/*.copy.sql gives (their MAXERROR is the setting's, 0 by default). */
+export const PIPELINE_COPY: CopyOptions = { blanksAsNull: true, emptyAsNull: true, epochMillis: true, maxError: 0 };
+
+/** A value COPY refuses: its row is rejected. */
+class Rejected extends Error {}
+
+function toRow(columns: readonly ColumnSpec[], valueAt: (column: number) => unknown, where: string, options: CopyOptions = PIPELINE_COPY): Record<string, Value> {
+  return Object.fromEntries(columns.map(([name, kind, width], i) => [name, load(valueAt(i), kind, width, `${where}, column ${name}`, options)]));
+}
+
+const INTEGER_RANGE = { integer: 2 ** 31, smallint: 2 ** 15 } as const;
+const BLANK = /^[ \t\n\r\f\v]+$/;
+
 /** One field by the COPY rules above. */
-function load(value: unknown, kind: ColumnKind, width: number | undefined, where: string): Value {
+function load(value: unknown, kind: ColumnKind, width: number | undefined, where: string, options: CopyOptions = PIPELINE_COPY): Value {
   if (value === null || value === undefined) return null;
   if (kind === 'text') {
     const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
     if (text === undefined) throw new Error(`${where}: the model loads only strings and numbers into text`);
-    if (text.trim() === '') return null; // EMPTYASNULL and BLANKSASNULL
-    if (Buffer.byteLength(text) > width!) throw new Error(`${where}: longer than ${width} bytes, which COPY rejects`);
+    if (text === '' && options.emptyAsNull) return null;
+    if (BLANK.test(text) && options.blanksAsNull) return null;
+    if (Buffer.byteLength(text) > width!) throw new Rejected(`${where}: longer than ${width} bytes, which COPY rejects`);
     return text;
   }
-  if (typeof value === 'string' && value.trim() === '') return null; // blank non-character fields are NULL
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
-  if (!Number.isFinite(n) || (kind !== 'double' && !Number.isInteger(n))) throw new Error(`${where}: ${JSON.stringify(value)} would be rejected`);
+  if (typeof value === 'string' && (value === '' || BLANK.test(value))) return null; // empty and blank non-character fields are NULL
+  if (kind === 'epochmillis' && !options.epochMillis) {
+    const m = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value.trim()) : null;
+    if (m === null) throw new Rejected(`${where}: ${JSON.stringify(value)} is not a timestamp in the default format`);
+    return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  }
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isFinite(n)) throw new Rejected(`${where}: ${JSON.stringify(value)} would be rejected`);
+  if (kind === 'integer' || kind === 'smallint') {
+    const range = INTEGER_RANGE[kind];
+    if (!Number.isInteger(n) || n < -range || n >= range) throw new Rejected(`${where}: ${JSON.stringify(value)} would be rejected`);
+  }
   return n;
+}
+
+export interface CopyResult {
+  /** Rows loaded, with ts as epoch milliseconds; empty when the load fails. */
+  readonly rows: Record<string, Value>[];
+  /** Rejected rows: file (relative to the source), line, and the first column that could not load. */
+  readonly rejects: { file: string; line: number; column: string }[];
+  /** Whether the COPY fails (too many rejects for MAXERROR). */
+  readonly fails: boolean;
+}
+
+/**
+ * One COPY of a staging table from a source folder with the given options: its rows or its rejects. Records
+ * are one per line (the line a reject names is the record's).
+ */
+export function copyOf(source: string, table: 'staging_events' | 'staging_songs', options: CopyOptions): CopyResult {
+  const events = table === 'staging_events';
+  const columns: readonly ColumnSpec[] = events ? EVENT_COLUMNS : SONG_COLUMNS;
+  const keys = events ? jsonPathKeys(join(source, 'log_json_path.json')) : columns.map(([name]) => name);
+  const rows: Record<string, Value>[] = [];
+  const rejects: CopyResult['rejects'] = [];
+  for (const file of filesUnder(join(source, events ? 'log_data' : 'song_data'))) {
+    recordsOf(file).forEach((record, i) => {
+      const rejected = columns.find(([name, kind, width], c) => {
+        try {
+          load(record[keys[c]!], kind, width, name, options);
+          return false;
+        } catch (e) {
+          if (e instanceof Rejected) return true;
+          throw e;
+        }
+      });
+      if (rejected) rejects.push({ file: relative(source, file), line: i + 1, column: rejected[0] });
+      else rows.push(toRow(columns, (c) => record[keys[c]!], `${relative(source, file)} record ${i + 1}`, options));
+    });
+  }
+  const fails = rejects.length > 0 && rejects.length >= Math.max(1, options.maxError);
+  return { rows: fails ? [] : rows, rejects, fails };
 }

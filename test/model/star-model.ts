@@ -4,15 +4,17 @@
  *
  * - Stored text is RTRIMmed of trailing spaces (U+0020 only), as Redshift ignores them when comparing;
  *   every comparison, DISTINCT and GROUP BY over the star tables then gives one answer on both engines.
- * - songplays: one row per NextSong event, all of them. songplay_id is the MD5 of
+ *   Ids too: 'SOA ' and 'SOA' are one song id, and a page of 'NextSong ' is a NextSong event.
+ * - songplays: one row per NextSong event, all of them (a NULL session or item included). songplay_id is the MD5 of
  *   "session|item|ts" (each as its text, NULL as ''). song_id/artist_id come from the catalogue song with
  *   the same title and artist name (trailing blanks ignored on both sides): the closest duration wins, a
- *   song of unknown duration comes last, then the lowest song_id; no such song, NULL.
+ *   song of unknown duration comes last, then the lowest song_id, then the lowest artist_id; no such song, NULL.
  * - users: one row per non-NULL user id (logged-out visitors have none), from the user's latest event:
  *   latest ts, then the highest session, then the highest item.
  * - songs: one row per song id; of a repeated id, the row first by artist_id, title, duration, year.
  *   A year of 0 (unknown) is NULL.
- * - artists: one row per artist id; the row that knows the location first, then by name, location, song id.
+ * - artists: one row per artist id; the row that knows the location first, then by name, location, song id,
+ *   latitude, longitude (a total order, so the same row wins on every engine).
  * - time: one row per distinct start_time of songplays: hour, day, ISO week, month, year, weekday (0 = Sunday).
  * - user_agents: one row per distinct user agent of songplays, parsed by ua-parser-js (the library, called
  *   here directly): the parts it cannot tell NULL, 'desktop' for a known OS without a device type, each part
@@ -95,7 +97,7 @@ function songplaysOf({ events, songs }: Staging): Row[] {
     (s) => JSON.stringify([rtrim(s.title), rtrim(s.artist_name)]),
   );
   return events
-    .filter((e) => e.page === 'NextSong')
+    .filter((e) => rtrim(e.page) === 'NextSong')
     .map((e) => {
       const candidates = e.song === null || e.artist === null ? undefined : byTitleAndArtist.get(JSON.stringify([rtrim(e.song), rtrim(e.artist)]));
       const best = candidates && closest(candidates, e);
@@ -104,8 +106,8 @@ function songplaysOf({ events, songs }: Staging): Row[] {
         start_time: timestampText(e.ts!),
         user_id: e.user_id,
         level: rtrim(e.level),
-        song_id: best ? best.song_id : null,
-        artist_id: best ? best.artist_id : null,
+        song_id: best ? rtrim(best.song_id) : null,
+        artist_id: best ? rtrim(best.artist_id) : null,
         session_id: e.session_id,
         item_in_session: e.item_in_session,
         location: rtrim(e.location),
@@ -120,7 +122,7 @@ function songplaysOf({ events, songs }: Staging): Row[] {
 /** The closest duration; unknown durations (either side) last; then the lowest song id. */
 function closest(candidates: readonly StagingSong[], e: StagingEvent): StagingSong {
   const distance = (s: StagingSong) => (s.duration === null || e.length === null ? null : Math.abs(s.duration - e.length));
-  return firstBy(candidates, [distance, (s) => s.song_id]);
+  return firstBy(candidates, [distance, (s) => rtrim(s.song_id), (s) => rtrim(s.artist_id)]);
 }
 
 function songplayId(e: StagingEvent): string {
@@ -149,17 +151,24 @@ function usersOf(events: readonly StagingEvent[]): Row[] {
 }
 
 function songsOf(songs: readonly StagingSong[]): Row[] {
-  return [...groupBy(songs, (s) => String(s.song_id)).values()].map((same) => {
-    const s = firstBy(same, [(r) => r.artist_id, (r) => rtrim(r.title), (r) => r.duration, (r) => r.year]);
-    return { song_id: s.song_id, title: rtrim(s.title), artist_id: s.artist_id, year: s.year === 0 ? null : s.year, duration: s.duration };
+  return [...groupBy(songs, (s) => String(rtrim(s.song_id))).values()].map((same) => {
+    const s = firstBy(same, [(r) => rtrim(r.artist_id), (r) => rtrim(r.title), (r) => r.duration, (r) => r.year]);
+    return { song_id: rtrim(s.song_id), title: rtrim(s.title), artist_id: rtrim(s.artist_id), year: s.year === 0 ? null : s.year, duration: s.duration };
   });
 }
 
 function artistsOf(songs: readonly StagingSong[]): Row[] {
-  return [...groupBy(songs, (s) => String(s.artist_id)).values()].map((same) => {
-    const a = firstBy(same, [(r) => (r.artist_location === null ? 1 : 0), (r) => rtrim(r.artist_name), (r) => rtrim(r.artist_location), (r) => r.song_id]);
+  return [...groupBy(songs, (s) => String(rtrim(s.artist_id))).values()].map((same) => {
+    const a = firstBy(same, [
+      (r) => (r.artist_location === null ? 1 : 0),
+      (r) => rtrim(r.artist_name),
+      (r) => rtrim(r.artist_location),
+      (r) => rtrim(r.song_id),
+      (r) => r.artist_latitude,
+      (r) => r.artist_longitude,
+    ]);
     return {
-      artist_id: a.artist_id,
+      artist_id: rtrim(a.artist_id),
       name: rtrim(a.artist_name),
       location: rtrim(a.artist_location),
       latitude: a.artist_latitude,
