@@ -28,9 +28,12 @@ function countBy<T>(items: readonly T[], key: (item: T) => Key): Map<Key, number
   return new Map([...counts.entries()].map(([k, n]) => [JSON.parse(k) as Key, n]));
 }
 
-/** ROUND(100.0 * part / whole, 1) as a double: exact decimal arithmetic, halves away from zero. */
-export function percent(part: number, whole: number): number {
-  return Math.floor((2000 * part + whole) / (2 * whole)) / 10;
+/**
+ * ROUND(100.0 * part / whole, 1) as a double: exact decimal arithmetic, halves away from zero. A share of
+ * nothing (no plays at all, after daily loads of days without any) is NULL, not a division by zero.
+ */
+export function percent(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.floor((2000 * part + whole) / (2 * whole)) / 10;
 }
 
 const nvl = (value: Key, otherwise: string): Key => (value === null ? otherwise : value);

@@ -17,7 +17,7 @@ import { dayUri } from '../../lib/pipeline/days';
 import { type History, history, historySources, playHistory, READERS, type SentStatement } from './history';
 import { normalized, parseCopy, parseGrant, requiredCopy } from './redshift-syntax';
 import { parameters, timeoutOf } from './settings';
-import { type Source, writeSource } from './source';
+import { type Source, writeDay, writeSource } from './source';
 
 const FULL_RUNS = 12;
 const HISTORY_RUNS = 10;
@@ -109,8 +109,8 @@ async function expectGrants(warehouse: Warehouse, h: History): Promise<void> {
 
 /**
  * The shrunk counterexamples the properties found, kept as named cases. Each failed before its fix: the
- * pipeline's (sql/marts/songplays_rows.sql; lib/pipeline/incremental.ts createMissingTables) or the model's
- * (test/model/star-model.ts).
+ * pipeline's (sql/marts/songplays_rows.sql; lib/pipeline/incremental.ts createMissingTables;
+ * sql/analytics/free_vs_paid.sql and gender.sql) or the model's (test/model/star-model.ts).
  */
 describe('regressions found by the properties', () => {
   const song = (record: Record<string, unknown>) => ({ record: { num_songs: 1, artist_id: 'AR1', artist_name: 'Björk', song_id: 'SOA', title: 'Heavy Soul', duration: 200, year: 0, ...record }, pretty: false, ascii: false });
@@ -137,6 +137,19 @@ describe('regressions found by the properties', () => {
 
   test("a page of 'NextSong ' is a play, as Redshift compares it", async () => {
     await fullLoad({ songs: [song({})], days: { '2018-11-05': { events: [play({}), play({ page: 'NextSong ', ts: Date.UTC(2018, 10, 5, 2) })], ascii: false } } });
+  });
+
+  test('a day loaded again without its plays, leaving users but no plays: free_vs_paid and gender answer (they divided by zero)', async () => {
+    await db().exclusive(async () => {
+      const { warehouse, source: dir, reset } = db();
+      await reset();
+      writeSource(dir, { songs: [song({})], days: { '2018-11-05': { events: [play({})], ascii: false } } });
+      const options = { sources: DEFAULT_SOURCES, target: 'property test', runBy: 'jest' };
+      await runEtl(warehouse, { mode: 'full' }, options);
+      writeDay(dir, '2018-11-05', { events: [play({ page: 'Home' })], ascii: false });
+      await runEtl(warehouse, { mode: 'day', from: '2018-11-05', to: '2018-11-05', strict: false, reloadCatalogue: false }, options);
+      await expectModel(warehouse, dir);
+    });
   });
 
   test("a new warehouse's first daily load (--reload-catalogue) lets the readers read every star table (users, time, user_agents were not granted)", async () => {
