@@ -325,7 +325,7 @@ export function applyEdit(day: string, file: DayFile, edit: DayEdit): DayFile {
     return { ...to!, sessionId: e['sessionId'], itemInSession: e['itemInSession'], ts: e['ts'] };
   });
   let events = kept.filter((_, i) => !gone.has(i)).map(withoutAbsent);
-  if (events.length === 0) events = [kept[0]!];
+  if (events.length === 0) events = [withoutAbsent(kept[0]!)];
   return { ...file, events: [...events, ...eventsOn(day, edit.add, events)] };
 }
 
