@@ -4,19 +4,10 @@
  * --data-dir would load the bundled sample into the default warehouse, and succeed), quoted for a POSIX shell.
  * Settings that came from the environment or cdk-outputs.json are still there when it is pasted.
  */
+import type { Flags } from '../config';
 
-/** The ETL's flags, as commander gives them, that choose the source, the warehouse and the target. */
-export interface ChoosingFlags {
-  readonly target?: string;
-  readonly source?: string;
-  readonly dataDir?: string;
-  readonly maxErrors?: string;
-  readonly workgroup?: string;
-  readonly database?: string;
-  readonly region?: string;
-  readonly secretArn?: string;
-  readonly statementTimeout?: string;
-}
+/** The ETL's flags, as commander gives them, that choose the source, the warehouse and the target: config.ts's. */
+export type ChoosingFlags = Flags;
 
 const CHOOSING: readonly (readonly [keyof ChoosingFlags, string])[] = [
   ['target', '--target'],
