@@ -29,7 +29,7 @@ import { type PipelineSummary, runPipeline } from './pipeline';
 import { type Progress, silentProgress } from './progress';
 import { assertCanPublish, readerGrants } from './publish';
 import { etlCommand, resumeCommand } from './resume-hint';
-import { type RunMode, RunRecord, type RunStatus } from './run-ledger';
+import { existingTables, type RunMode, RunRecord, type RunStatus } from './run-ledger';
 import { STAR_TABLES } from './tables';
 
 export type RunRequest =
@@ -267,6 +267,9 @@ export async function runEtl(target: Warehouse, request: RunRequest, options: Et
         return await end('succeeded', { full, published: found.listing.days, remaining: [] });
       }
       if (found.plan.days.length === 0) {
+        // Nothing to load, but a reader added to the setting since the last run is granted now, as by any run.
+        const grants = readerGrants([...(await existingTables(warehouse, STAR_TABLES))], options.readers ?? [], 'grant SELECT to the readers');
+        if (grants.length > 0) await warehouse.run(grants, { transaction: true });
         const message = `Nothing new: the ${found.unchanged} day${found.unchanged === 1 ? '' : 's'} under ${options.sources.eventsUri} ${found.unchanged === 1 ? 'is' : 'are'} loaded from ${found.unchanged === 1 ? 'its' : 'their'} current files.`;
         return await end('succeeded', { remaining: [], message });
       }

@@ -11,6 +11,7 @@ import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { type EtlRunOptions, type EtlRunSummary, planDays, runEtl } from '../../lib/pipeline/etl-run';
 import { localFiles, localLogDays } from '../../lib/pipeline/local-files';
+import { STAR_TABLES } from '../../lib/pipeline/tables';
 import { lastRuns } from '../../lib/pipeline/run-ledger';
 import { formatStatus, warehouseStatus } from '../../lib/pipeline/warehouse-status';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/local-warehouse';
@@ -95,13 +96,19 @@ test('a run with nothing new says so, writes its etl_runs row and succeeds; a fi
   const warnings: string[] = [];
   let summary: EtlRunSummary;
   try {
-    summary = await runEtl(db.warehouse, NEW, { ...options, progress: { start() {}, done() {}, warn: (line) => warnings.push(line) } });
+    // A reader named for the first time: granted by this run too, though it loads nothing.
+    await db.warehouse.run([{ sql: 'CREATE ROLE added_since' }]);
+    summary = await runEtl(db.warehouse, NEW, { ...options, readers: [{ kind: 'role', name: 'added_since' }], progress: { start() {}, done() {}, warn: (line) => warnings.push(line) } });
   } finally {
     rmSync(undated);
   }
   expect(warnings).toEqual([`1 file under ${DEFAULT_SOURCES.eventsUri} names no day (s3://udacity-dend/log_data/notes.json): --new loads days, so it is not read; a full run reads them.`]);
   expect(summary).toMatchObject({ status: 'succeeded', published: [], remaining: [], days: [] });
   expect(summary.message).toBe(`Nothing new: the 30 days under ${DEFAULT_SOURCES.eventsUri} are loaded from their current files.`);
+  const granted = await db.warehouse.query<{ t: string }>(
+    `SELECT table_name AS t FROM information_schema.role_table_grants WHERE grantee = 'added_since' AND privilege_type = 'SELECT' ORDER BY 1`,
+  );
+  expect(granted.map((g) => g.t)).toEqual([...STAR_TABLES].sort());
   const [run] = await lastRuns(db.warehouse, 1);
   expect(run).toMatchObject({ run_id: summary.runId, mode: 'new', status: 'succeeded', days: null, message: summary.message });
   // npm run status: the runs of --new with their days, and the files recorded.
