@@ -6,10 +6,7 @@
  */
 import type { Flags } from '../config';
 
-/** The ETL's flags, as commander gives them, that choose the source, the warehouse and the target: config.ts's. */
-export type ChoosingFlags = Flags;
-
-const CHOOSING: readonly (readonly [keyof ChoosingFlags, string])[] = [
+const CHOOSING: readonly (readonly [keyof Flags, string])[] = [
   ['target', '--target'],
   ['source', '--source'],
   ['dataDir', '--data-dir'],
@@ -22,7 +19,7 @@ const CHOOSING: readonly (readonly [keyof ChoosingFlags, string])[] = [
 ];
 
 /** The choosing flags given, as arguments: `['--source', 'my data', '--data-dir', 'wh']`. */
-export function choosingArgs(flags: ChoosingFlags): string[] {
+export function choosingArgs(flags: Flags): string[] {
   return CHOOSING.flatMap(([key, flag]) => (flags[key] === undefined ? [] : [flag, flags[key]!]));
 }
 

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_SOURCES } from '../../lib/config';
-import { ConfigError, SparkifyError } from '../../lib/errors';
+import { SparkifyError } from '../../lib/errors';
 import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { parseRunRequest, planDays, runEtl } from '../../lib/pipeline/etl-run';
@@ -23,6 +23,7 @@ import type { Warehouse } from '../../lib/warehouse/warehouse';
 import { startLocalEndpoint, type LocalEndpoint } from '../data-api/local-endpoint';
 import { openTestWarehouse } from '../helpers/local-warehouse';
 import { shuffled, starSnapshot } from '../helpers/star-snapshot';
+import { refusalOf } from '../helpers/refusal';
 
 const ROOT = resolve(__dirname, '..', '..');
 const options = { sources: DEFAULT_SOURCES, target: 'test', runBy: 'jest' };
@@ -166,42 +167,32 @@ describe('through the local Data API endpoint', () => {
 
 describe('bad input is refused before anything runs (exit code 2)', () => {
   const listing = { days: ['2018-11-01', '2018-11-02', '2018-11-04'], undated: [], files: [] };
-  const refused = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ConfigError);
-      expect((e as ConfigError).exitCode).toBe(2);
-      return (e as Error).message;
-    }
-    throw new Error('not refused');
-  };
 
   test('malformed dates, --from after --to, --date with --from, half a range, --reload-catalogue alone', () => {
-    expect(refused(() => parseRunRequest({ date: '2018-11-31' }))).toMatch(/--date must be a calendar date.*"2018-11-31"/);
-    expect(refused(() => parseRunRequest({ date: '5 Nov 2018' }))).toMatch(/YYYY-MM-DD/);
+    expect(refusalOf(() => parseRunRequest({ date: '2018-11-31' }))).toMatch(/--date must be a calendar date.*"2018-11-31"/);
+    expect(refusalOf(() => parseRunRequest({ date: '5 Nov 2018' }))).toMatch(/YYYY-MM-DD/);
     // Out of range: an invalid Date (month 13, day 0 or 32) once threw a RangeError with a stack trace (exit 1).
     for (const day of ['2018-13-01', '2018-11-00', '2018-11-32', '2019-02-29', '2018-00-10']) {
-      expect(refused(() => parseRunRequest({ date: day }))).toContain(`--date must be a calendar date written YYYY-MM-DD, such as 2018-11-05; got "${day}".`);
+      expect(refusalOf(() => parseRunRequest({ date: day }))).toContain(`--date must be a calendar date written YYYY-MM-DD, such as 2018-11-05; got "${day}".`);
     }
-    expect(refused(() => parseRunRequest({ from: '2018-11-01', to: '2018-11-32' }))).toMatch(/^--to must be a calendar date.*"2018-11-32"/);
-    expect(refused(() => parseRunRequest({ from: '2018-11-05', to: '2018-11-01' }))).toMatch(/--from 2018-11-05 is after --to 2018-11-01/);
-    expect(refused(() => parseRunRequest({ date: '2018-11-05', from: '2018-11-01' }))).toMatch(/not both/);
-    expect(refused(() => parseRunRequest({ from: '2018-11-01' }))).toMatch(/both ends/);
-    expect(refused(() => parseRunRequest({ reloadCatalogue: true }))).toMatch(/--reload-catalogue goes with --date/);
-    expect(refused(() => parseRunRequest({ fullRefresh: true, date: '2018-11-01' }))).toMatch(/--full-refresh/);
+    expect(refusalOf(() => parseRunRequest({ from: '2018-11-01', to: '2018-11-32' }))).toMatch(/^--to must be a calendar date.*"2018-11-32"/);
+    expect(refusalOf(() => parseRunRequest({ from: '2018-11-05', to: '2018-11-01' }))).toMatch(/--from 2018-11-05 is after --to 2018-11-01/);
+    expect(refusalOf(() => parseRunRequest({ date: '2018-11-05', from: '2018-11-01' }))).toMatch(/not both/);
+    expect(refusalOf(() => parseRunRequest({ from: '2018-11-01' }))).toMatch(/both ends/);
+    expect(refusalOf(() => parseRunRequest({ reloadCatalogue: true }))).toMatch(/--reload-catalogue goes with --date/);
+    expect(refusalOf(() => parseRunRequest({ fullRefresh: true, date: '2018-11-01' }))).toMatch(/--full-refresh/);
     expect(parseRunRequest({})).toEqual({ mode: 'full' });
     expect(parseRunRequest({ fullRefresh: true })).toEqual({ mode: 'full' });
     expect(parseRunRequest({ new: true })).toEqual({ mode: 'new' });
-    expect(refused(() => parseRunRequest({ new: true, date: '2018-11-05' }))).toMatch(/^--new loads whatever days are new or changed .* it takes no --date\/--from\/--to\./);
-    expect(refused(() => parseRunRequest({ new: true, fullRefresh: true, reloadCatalogue: true }))).toMatch(/it takes no --full-refresh or --reload-catalogue\./);
+    expect(refusalOf(() => parseRunRequest({ new: true, date: '2018-11-05' }))).toMatch(/^--new loads whatever days are new or changed .* it takes no --date\/--from\/--to\./);
+    expect(refusalOf(() => parseRunRequest({ new: true, fullRefresh: true, reloadCatalogue: true }))).toMatch(/it takes no --full-refresh or --reload-catalogue\./);
   });
 
   test('a date outside the data; a missing day skipped, or refused with --strict', () => {
     const range = (from: string, to: string, strict = false) => ({ mode: 'range' as const, from, to, strict, reloadCatalogue: false });
-    expect(refused(() => planDays(range('2018-10-31', '2018-11-02'), listing, 's3://b/log_data'))).toMatch(/2018-10-31 is outside the data.*2018-11-01 to 2018-11-04/);
+    expect(refusalOf(() => planDays(range('2018-10-31', '2018-11-02'), listing, 's3://b/log_data'))).toMatch(/2018-10-31 is outside the data.*2018-11-01 to 2018-11-04/);
     expect(planDays(range('2018-11-01', '2018-11-04'), listing, 's3://b/log_data')).toEqual({ days: ['2018-11-01', '2018-11-02', '2018-11-04'], missing: ['2018-11-03'], files: [] });
-    expect(refused(() => planDays(range('2018-11-01', '2018-11-04', true), listing, 's3://b/log_data'))).toMatch(/--strict: no log file for 2018-11-03/);
+    expect(refusalOf(() => planDays(range('2018-11-01', '2018-11-04', true), listing, 's3://b/log_data'))).toMatch(/--strict: no log file for 2018-11-03/);
   });
 
   test('the command line exits 2 with the message, before opening any warehouse', () => {

@@ -8,7 +8,6 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SOURCES, resolveSettings } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
 import { dayUri } from '../../lib/pipeline/days';
 import { loadStaging } from '../../lib/pipeline/load-staging';
 import { localLogDays } from '../../lib/pipeline/local-files';
@@ -18,6 +17,7 @@ import { STAGING_TABLES } from '../../lib/pipeline/tables';
 import { copyBeside, FolderCatalogueSource } from '../../lib/stage/folder-store';
 import { S3Mounts } from '../../lib/warehouse/local/copy/s3-mounts';
 import { openTestWarehouse, SAMPLE_DIR } from '../helpers/local-warehouse';
+import { refusalOf } from '../helpers/refusal';
 
 let root: string;
 /** song_data/ and log_data/ as links to the sample's folders, the JSONPaths file a link to its file. */
@@ -28,16 +28,6 @@ let monthLinked: string;
 let broken: string;
 
 const keys = (folder: string, prefix: string) => new S3Mounts({ 'udacity-dend': folder }).list(`s3://udacity-dend/${prefix}`).map((o) => o.uri);
-const refusal = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    expect((e as ConfigError).exitCode).toBe(2);
-    return (e as Error).message;
-  }
-  throw new Error('not refused');
-};
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'sparkify-links-'));
@@ -105,9 +95,9 @@ test('a link that points nowhere is named, by the settings check, the COPY listi
   const dangling = join(broken, 'log_data', '2018', 'moved');
   symlinkSync(join(root, 'nowhere'), dangling);
   try {
-    const message = refusal(() => keys(broken, 'log_data'));
+    const message = refusalOf(() => keys(broken, 'log_data'));
     expect(message).toBe(`The source's symbolic link ${dangling} points to ${join(root, 'nowhere')}, which does not exist. Mount or restore what it points to, or remove the link.`);
-    expect(refusal(() => copyBeside(broken, join(root, 'out-dangling'), 'song_data'))).toBe(message);
+    expect(refusalOf(() => copyBeside(broken, join(root, 'out-dangling'), 'song_data'))).toBe(message);
   } finally {
     rmSync(dangling);
   }
@@ -116,14 +106,14 @@ test('a link that points nowhere is named, by the settings check, the COPY listi
   cpSync(join(broken, 'log_data'), join(songs, 'log_data'), { recursive: true });
   cpSync(join(broken, 'log_json_path.json'), join(songs, 'log_json_path.json'));
   symlinkSync(join(root, 'unmounted-disk', 'song_data'), join(songs, 'song_data'));
-  expect(refusal(() => resolveSettings({ source: songs, target: 'local' }, {}))).toMatch(/^The source's symbolic link .*song_data points to .*unmounted-disk\/song_data, which does not exist/);
+  expect(refusalOf(() => resolveSettings({ source: songs, target: 'local' }, {}))).toMatch(/^The source's symbolic link .*song_data points to .*unmounted-disk\/song_data, which does not exist/);
 });
 
 test('a link that loops is named: back into a folder that holds it, or onto itself', () => {
   const back = join(broken, 'log_data', '2018', '11', 'again');
   symlinkSync(join(broken, 'log_data'), back);
   try {
-    expect(refusal(() => keys(broken, 'log_data'))).toBe(
+    expect(refusalOf(() => keys(broken, 'log_data'))).toBe(
       `The source's symbolic link ${back} leads back to ${join(broken, 'log_data')}, a folder that holds it, so following it would never end. ` +
         'Remove the link, or point it at a folder outside the one it is in.',
     );
@@ -133,7 +123,7 @@ test('a link that loops is named: back into a folder that holds it, or onto itse
   const self = join(broken, 'song_data', 'self');
   symlinkSync(self, self);
   try {
-    expect(refusal(() => keys(broken, 'song_data'))).toMatch(/^The source's symbolic link .*song_data\/self leads back to itself/);
+    expect(refusalOf(() => keys(broken, 'song_data'))).toMatch(/^The source's symbolic link .*song_data\/self leads back to itself/);
   } finally {
     rmSync(self);
   }
