@@ -8,7 +8,7 @@
  */
 import { ConfigError } from '../errors';
 import { dayOfKey } from './days';
-import { type ListFiles, s3Files, type SourceFile } from './source-files';
+import { type ListFiles, type SourceFile } from './source-files';
 
 export interface LogListing {
   /** Days with at least one log file, sorted. */
@@ -42,11 +42,6 @@ export function listingOf(eventsUri: string, listed: readonly SourceFile[]): Log
 /** The log days of whatever `list` lists. */
 export function logDays(list: ListFiles): ListLogDays {
   return async (eventsUri) => listingOf(eventsUri, await list(eventsUri));
-}
-
-/** The listing of the events prefix in S3 (the SDK's default credentials; the bucket's region). */
-export function s3LogDays(region: string): ListLogDays {
-  return logDays(s3Files(region));
 }
 
 /** The files of one day among a listing's. */

@@ -14,7 +14,7 @@ import { generate } from '../../lib/generate/generate';
 import { resolveOptions } from '../../lib/generate/options';
 import { parseRunRequest, planDays, runEtl } from '../../lib/pipeline/etl-run';
 import { localLogDays } from '../../lib/pipeline/local-files';
-import { s3LogDays } from '../../lib/pipeline/log-days';
+import { logDays } from '../../lib/pipeline/log-days';
 import { s3Files } from '../../lib/pipeline/source-files';
 import { ClaimLostError, RunInProgressError } from '../../lib/pipeline/run-ledger';
 import { formatStatus, warehouseStatus } from '../../lib/pipeline/warehouse-status';
@@ -217,7 +217,7 @@ test('on Redshift the days come from S3 ListObjectsV2 of the events prefix, ever
     IsTruncated: false,
   });
   try {
-    const { days, undated } = await s3LogDays('us-west-2')('s3://udacity-dend/log_data');
+    const { days, undated } = await logDays(s3Files('us-west-2'))('s3://udacity-dend/log_data');
     expect({ days, undated }).toEqual({
       days: ['2018-11-01', '2018-11-02'],
       undated: ['s3://udacity-dend/log_data/README', 's3://udacity-dend/log_data/2018/12/2018-11-03-events.json'],

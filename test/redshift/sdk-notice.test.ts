@@ -51,7 +51,7 @@ test('the stage and the daily listing set it before they build an S3 client', as
   try {
     const notices = noticesWhile((load) => {
       // Nothing listens on port 9: the listing fails at once, after the client is built.
-      listing = load<typeof import('../../lib/pipeline/log-days')>('../../lib/pipeline/log-days').s3LogDays('us-west-2')('s3://udacity-dend/log_data');
+      listing = load<typeof import('../../lib/pipeline/source-files')>('../../lib/pipeline/source-files').s3Files('us-west-2')('s3://udacity-dend/log_data');
     });
     await expect(listing).rejects.toThrow(/Could not list the files/);
     expect(notices).toEqual([]);
